@@ -1,0 +1,86 @@
+namespace EmrPortal.Contracts;
+
+// The proxy's v1 contract. These are allow-listed shapes: a field is here only if it is safe to show a signed-in
+// user. Upstream models never cross this boundary (new upstream fields such as connectionToken are secrets).
+
+/// <summary><c>GET /api/v1/me</c>: who the caller is and what they may see.</summary>
+public sealed record MeDto(
+    string UserId,
+    string Name,
+    IReadOnlyList<string> Roles,
+    IReadOnlyList<string> Workspaces,
+    bool IsAdmin);
+
+/// <summary>One workspace the caller may see (<c>GET /api/v1/workspaces</c>).</summary>
+public sealed record WorkspaceDto(
+    string WorkspaceId,
+    string Name,
+    string? Status,
+    string? RegionId,
+    string? ResourceSpec,
+    string? PaymentType,
+    DateTimeOffset? CreateTime,
+    // Session counts by state from the workspace snapshot; null until the workspace has been scanned.
+    IReadOnlyDictionary<string, int>? SessionCountsByState,
+    int? SessionCount);
+
+/// <summary>A session as shown in lists and exported to CSV.</summary>
+public sealed record SessionSummaryDto(
+    string WorkspaceId,
+    string SessionClusterId,
+    string? Name,
+    string? State,
+    string? StateChangeReasonCode,
+    string? StateChangeReasonMessage,
+    string? Kind,
+    string? QueueName,
+    string? UserId,
+    string? UserName,
+    string? ReleaseVersion,
+    string? DisplayReleaseVersion,
+    DateTimeOffset? GmtCreate,
+    DateTimeOffset? StartTime,
+    bool? AutoStartEnabled,
+    bool? AutoStopEnabled,
+    int? AutoStopIdleTimeoutMinutes);
+
+/// <summary>One page of a session list. <see cref="Stale"/> is true when the data is older than the freshness TTL
+/// (e.g. upstream is failing and the last good snapshot is served).</summary>
+public sealed record SessionPageDto(
+    IReadOnlyList<SessionSummaryDto> Items,
+    int TotalCount,
+    int Page,
+    int PageSize,
+    DateTimeOffset? AsOf,
+    bool Stale);
+
+/// <summary><c>GET /api/v1/workspaces/{ws}/scan</c>: progress of the workspace's snapshot (for "4,300 of 10,000 sessions…").</summary>
+public sealed record ScanStatusDto(
+    string WorkspaceId,
+    // Idle, Scanning, Ready or Failed.
+    string State,
+    int Loaded,
+    int? Total,
+    DateTimeOffset? AsOf);
+
+/// <summary>A session's full detail (<c>GET /api/v1/workspaces/{ws}/sessions/{id}</c>).</summary>
+public sealed record SessionDetailDto(
+    SessionSummaryDto Summary,
+    string? WebUI,
+    string? Domain,
+    string? DomainInner,
+    bool? PublicEndpointEnabled,
+    bool? Fusion,
+    string? DraftId,
+    string? EnvId,
+    IReadOnlyList<ApplicationConfigDto> ApplicationConfigs,
+    // True when secret-looking values were replaced by ApplicationConfigDto.RedactedValue.
+    bool Redacted,
+    DateTimeOffset? AsOf);
+
+/// <summary>One application config entry. <see cref="Redacted"/> is true when the value was hidden.</summary>
+public sealed record ApplicationConfigDto(string? FileName, string? Key, string? Value, bool Redacted)
+{
+    /// <summary>What a hidden value is replaced with.</summary>
+    public const string RedactedValue = "••••••";
+}
