@@ -1,7 +1,40 @@
-var builder = DistributedApplication.CreateBuilder(args);
+// One command runs the whole portal: emulator (seeded EMR API) → proxy (signed calls, demo key) → web (demo sign-in).
+// `dotnet run --project src/EmrPortal.AppHost [-- --redis]`; see /work/notes/run-readme.md or README.
+using EmrPortal.AppHost;
 
-var emulator = builder.AddProject<Projects.EmrPortal_Emulator>("emulator");
-var proxy = builder.AddProject<Projects.EmrPortal_Proxy>("proxy").WithReference(emulator);
-builder.AddProject<Projects.EmrPortal_Web>("web").WithReference(proxy);
+var useRedis = args.Contains(AppHostSettings.RedisSwitch, StringComparer.OrdinalIgnoreCase);
+var builder = DistributedApplication.CreateBuilder(args.Where(a => !AppHostSettings.IsRedisSwitch(a)).ToArray());
+var settings = AppHostSettings.From(builder.Configuration, useRedis);
+
+// A fresh demo ES256 key pair per run: the web app signs demo user tokens, the proxy verifies them. Never on disk.
+var demoKeys = DemoSigningKeys.Create();
+
+var emulator = builder.AddProject<Projects.EmrPortal_Emulator>("emulator", launchProfileName: null)
+    .WithPortalDefaults(settings.EmulatorPort);
+
+var proxy = builder.AddProject<Projects.EmrPortal_Proxy>("proxy", launchProfileName: null)
+    .WithPortalDefaults(settings.ProxyPort)
+    .WithReference(emulator).WaitFor(emulator)
+    .WithEmulatorAsCloud(emulator)
+    .WithEnvironment("Authentication__Mode", "Demo")
+    .WithEnvironment("Authentication__Demo__PublicKeyPem", demoKeys.PublicKeyPem)
+    .WithEnvironment("Access__Workspaces__w-analytics__0", "grp-analytics");
+
+var web = builder.AddProject<Projects.EmrPortal_Web>("web", launchProfileName: null)
+    .WithPortalDefaults(settings.WebPort)
+    .WithReference(proxy).WaitFor(proxy)
+    .WithEnvironment("Proxy__BaseUrl", proxy.GetEndpoint("http"))
+    .WithEnvironment("Authentication__Mode", "Demo")
+    .WithEnvironment("Authentication__Demo__PrivateKeyPem", demoKeys.PrivateKeyPem)
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Portal")
+    .PrintPortalUrlWhenReady();
+
+if (settings.UseRedis)
+{
+    // Debian's redis-server as a plain process (AddRedis would need a container runtime).
+    var redis = builder.AddRedisServer("redis", settings.RedisPort);
+    proxy.WithRedis(redis);
+    web.WithRedis(redis);
+}
 
 builder.Build().Run();
