@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using EmrPortal.Contracts;
+
+namespace EmrPortal.Proxy.Access;
+
+/// <summary>The authenticated user as the proxy sees it: id, display name, app roles and group ids from the token.</summary>
+internal sealed record Caller(string UserId, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups)
+{
+    public const string ObjectIdClaim = "oid";
+    public const string SubjectClaim = "sub";
+    public const string NameClaim = "name";
+    public const string PreferredUserNameClaim = "preferred_username";
+    public const string RolesClaim = "roles";
+    public const string GroupsClaim = "groups";
+    public const string ScopeClaim = "scp";
+
+    public bool IsAdmin => Roles.Contains(PortalRoles.Admin, StringComparer.Ordinal);
+
+    /// <summary>Reads the caller from a validated principal (claims as issued: inbound claim mapping is off).</summary>
+    public static Caller From(ClaimsPrincipal user)
+    {
+        var id = user.FindFirst(ObjectIdClaim)?.Value ?? user.FindFirst(SubjectClaim)?.Value ?? "";
+        var name = user.FindFirst(NameClaim)?.Value ?? user.FindFirst(PreferredUserNameClaim)?.Value ?? id;
+        return new Caller(
+            id,
+            name,
+            Distinct(user.FindAll(RolesClaim)),
+            Distinct(user.FindAll(GroupsClaim)));
+    }
+
+    private static string[] Distinct(IEnumerable<Claim> claims) =>
+        claims.Select(c => c.Value).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>True when the space-separated <c>scp</c> claim carries <paramref name="scope"/>.</summary>
+    public static bool HasScope(ClaimsPrincipal user, string scope) =>
+        user.FindAll(ScopeClaim).Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
+}

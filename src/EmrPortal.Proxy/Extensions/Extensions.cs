@@ -1,0 +1,100 @@
+using EmrPortal.Contracts;
+using EmrPortal.Proxy.Access;
+using EmrPortal.Proxy.Apis;
+using EmrPortal.Proxy.Audit;
+using EmrPortal.Proxy.Sessions;
+using EmrPortal.Proxy.Snapshots;
+using EmrPortal.Proxy.Upstream;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EmrPortal.Proxy.Extensions;
+
+public static class Extensions
+{
+    /// <summary>The proxy's own services: cloud client with outbound quota, snapshots, caches, access policy, redaction, audit.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.AddCredentialSources();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
+        services.AddOptions<RedactionOptions>().BindConfiguration(RedactionOptions.SectionName);
+        services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UpstreamQuotaOptions>().BindConfiguration(UpstreamQuotaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // The cloud client (signing and retries are the client's); our token bucket sits innermost, so each attempt pays.
+        services.AddSingleton<OutboundQuota>();
+        services.AddTransient<OutboundQuotaHandler>();
+        services.AddEmrServerlessSparkClient(builder.Configuration).AddHttpMessageHandler<OutboundQuotaHandler>();
+
+        builder.AddProxyCaching();
+
+        services.AddSingleton<UpstreamHealth>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddHostedService<SnapshotRefresher>();
+        services.AddSingleton<WorkspaceCatalog>();
+        services.AddSingleton<SessionDetails>();
+        services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<WorkspaceGate>();
+        services.AddSingleton<Redactor>();
+        services.AddSingleton<AuditTrail>();
+
+        services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: ["ready"]);
+        services.AddSingleton<UpstreamReadinessCheck>();
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PortalJsonContext.Default));
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Credentials may also come from a mounted directory of files (Kubernetes/Docker secrets: one file per key, e.g.
+    /// <c>Emr__AccessKeySecret</c>), watched so a rotated STS token applies without a restart.
+    /// </summary>
+    private static void AddCredentialSources(this IHostApplicationBuilder builder)
+    {
+        var directory = builder.Configuration["Emr:CredentialsDirectory"];
+        if (!string.IsNullOrWhiteSpace(directory))
+        {
+            builder.Configuration.AddKeyPerFile(directory, optional: true, reloadOnChange: true);
+        }
+    }
+
+    /// <summary>
+    /// HybridCache for the small caches (workspace list, session detail) and as the transport of the snapshot L2.
+    /// Redis joins only when <c>ConnectionStrings:redis</c> is set, as a compressed second level with a raised size limit.
+    /// </summary>
+    private static void AddProxyCaching(this IHostApplicationBuilder builder)
+    {
+        var redis = builder.Configuration.GetConnectionString("redis");
+        var redisEnabled = !string.IsNullOrWhiteSpace(redis);
+        if (redisEnabled)
+        {
+            builder.Services.AddStackExchangeRedisCache(o =>
+            {
+                o.Configuration = redis;
+                o.InstanceName = "emrportal:";
+            });
+        }
+
+        var maxPayload = builder.Configuration.GetValue<int?>($"{SnapshotOptions.SectionName}:{nameof(SnapshotOptions.MaxL2PayloadBytes)}")
+            ?? new SnapshotOptions().MaxL2PayloadBytes;
+        builder.Services.AddHybridCache(o =>
+            {
+                o.MaximumPayloadBytes = maxPayload;
+                o.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
+            })
+            .AddSerializer(new SnapshotPayloadSerializer())
+            .AddSerializer(new JsonHybridSerializer<WorkspaceList>(ProxyJsonContext.Default.WorkspaceList))
+            .AddSerializer(new JsonHybridSerializer<DetailLookup>(ProxyJsonContext.Default.DetailLookup));
+
+        builder.Services.AddSingleton(sp => new SnapshotL2(
+            sp.GetRequiredService<HybridCache>(),
+            sp.GetRequiredService<IOptionsMonitor<SnapshotOptions>>(),
+            sp.GetRequiredService<ILogger<SnapshotL2>>(),
+            redisEnabled));
+    }
+}

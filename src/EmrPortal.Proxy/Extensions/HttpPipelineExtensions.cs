@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using EmrPortal.Emr;
+using EmrPortal.Proxy.Upstream;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EmrPortal.Proxy.Extensions;
+
+/// <summary>Errors as RFC 9457 ProblemDetails (with traceId, never a stack trace), security headers, auth and limits.</summary>
+public static class HttpPipelineExtensions
+{
+    public static IHostApplicationBuilder AddProblemResponses(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            // Exception details are for logs, never for callers (even in Development).
+            ctx.ProblemDetails.Extensions.Remove("exception");
+            if (ctx.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+            {
+                ctx.ProblemDetails.Detail = null;
+            }
+        });
+        builder.Services.AddExceptionHandler<ProxyExceptionHandler>();
+        return builder;
+    }
+
+    public static WebApplication UseProxyPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>An API never renders in a frame or leaks a referrer; responses hold per-user data and are not cached.</summary>
+    private static void UseSecurityHeaders(this WebApplication app) =>
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                headers.CacheControl = "no-store";
+            }
+
+            return next(context);
+        });
+}
+
+/// <summary>Maps upstream trouble to 502/503 ProblemDetails; everything else becomes a bare 500 (logged, not shown).</summary>
+internal sealed partial class ProxyExceptionHandler(IProblemDetailsService problems, ILogger<ProxyExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            return true; // The caller left; nobody to answer.
+        }
+
+        var (status, title, detail, retryAfter, requestId) = Classify(exception);
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            LogUnhandled(logger, exception.GetType().FullName ?? "Exception", exception);
+        }
+        else
+        {
+            LogUpstream(logger, status, exception.GetType().Name, (exception as EmrApiException)?.Code, requestId);
+        }
+
+        http.Response.StatusCode = status;
+        if (retryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (requestId is not null)
+        {
+            problem.Extensions["upstreamRequestId"] = requestId;
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    internal static (int Status, string Title, string? Detail, TimeSpan? RetryAfter, string? RequestId) Classify(Exception exception)
+    {
+        const int BadGateway = StatusCodes.Status502BadGateway;
+        const int Unavailable = StatusCodes.Status503ServiceUnavailable;
+        var root = exception is SnapshotUnavailableException { InnerException: { } inner } ? inner : exception;
+        var floor = (exception as SnapshotUnavailableException)?.RetryAfter;
+        TimeSpan? Wait(TimeSpan? wait) => floor is { } f && (wait is null || f > wait) ? f : wait;
+
+        switch (root)
+        {
+            case UpstreamMismatchException:
+            case EmrApiException { Code: EmrErrorCodes.WorkspaceMismatch }:
+                return (BadGateway, "Bad Gateway", "The cloud API answered for a different workspace or session; the answer was refused.", null, (root as EmrApiException)?.RequestId);
+            case UpstreamQuotaExceededException q:
+                return (Unavailable, "Service Unavailable", "The portal's share of the cloud API quota is used up; try again shortly.", Wait(q.RetryAfter), null);
+            case EmrApiException { IsThrottling: true } e:
+                return (Unavailable, "Service Unavailable", "The cloud API is throttling requests; try again shortly.", Wait(e.RetryAfter ?? TimeSpan.FromSeconds(5)), e.RequestId);
+            case EmrApiException { IsAuthError: true } e:
+                return (BadGateway, "Bad Gateway", "The cloud API refused the portal's credentials.", null, e.RequestId);
+            case EmrApiException e when (int)e.HttpStatus >= 500:
+                return (Unavailable, "Service Unavailable", "The cloud API is failing; try again shortly.", Wait(TimeSpan.FromSeconds(5)), e.RequestId);
+            case EmrApiException e:
+                return (BadGateway, "Bad Gateway", "The cloud API did not answer as expected.", null, e.RequestId);
+            case HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or EmrPagingException:
+                return (Unavailable, "Service Unavailable", "The cloud API is not reachable.", Wait(TimeSpan.FromSeconds(5)), null);
+        }
+
+        return exception is SnapshotUnavailableException s
+            ? (Unavailable, "Service Unavailable", "Sessions of this workspace could not be loaded from the cloud API yet.", s.RetryAfter, null)
+            : (StatusCodes.Status500InternalServerError, "An error occurred while processing your request.", null, null, null);
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, Exception exception);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Upstream problem answered with {Status}: {ErrorType} {Code} (RequestId {RequestId})")]
+    private static partial void LogUpstream(ILogger logger, int status, string errorType, string? code, string? requestId);
+}

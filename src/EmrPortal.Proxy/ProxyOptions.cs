@@ -1,0 +1,139 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EmrPortal.Proxy;
+
+/// <summary>Who may see which workspace (<c>Access</c> section). Portal.Admin sees every workspace regardless.</summary>
+public sealed class AccessOptions
+{
+    public const string SectionName = "Access";
+
+    /// <summary><c>Access:Workspaces:{workspaceId}</c> = roles or group ids (object ids) allowed to see that workspace.</summary>
+    public Dictionary<string, List<string>> Workspaces { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Which <c>applicationConfigs</c> keys hide their value (<c>Redaction</c> section).</summary>
+public sealed class RedactionOptions
+{
+    public const string SectionName = "Redaction";
+
+    /// <summary>
+    /// Words that mark a key as secret. A key is split into words at '.', '_', '-', ' ' and camelCase boundaries
+    /// (<c>spark.hadoop.fs.oss.accessKeySecret</c> → spark, hadoop, fs, oss, access, key, secret); a pattern matches
+    /// when its own words appear consecutively, case-insensitively. So <c>key</c> hides <c>accessKeyId</c> but not
+    /// <c>monkey</c>. Configured values replace the defaults.
+    /// </summary>
+    public List<string> KeyPatterns { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultKeyPatterns =
+    [
+        "password", "passwords", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "key", "keys",
+        "keytab", "credential", "credentials", "private", "signature", "jaas", "sas", "auth", "authorization", "cookie",
+    ];
+}
+
+/// <summary>Snapshot freshness and refresh policy (<c>Snapshots</c> section).</summary>
+public sealed class SnapshotOptions
+{
+    public const string SectionName = "Snapshots";
+
+    /// <summary>A snapshot younger than this is served as fresh (before scaling by scan cost).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FreshTtl { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Each this many upstream pages of a scan add another <see cref="FreshTtl"/>: expensive workspaces are rescanned less often.</summary>
+    [Range(1, 10_000)]
+    public int PagesPerFreshTtl { get; set; } = 10;
+
+    /// <summary>Upper bound of the scaled freshness TTL.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "06:00:00")]
+    public TimeSpan MaxFreshTtl { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>After the fresh TTL, the snapshot is served stale (stale=true) for this long while one background refresh runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan StaleWhileRevalidate { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After a failed scan, no new scan of that workspace starts for this long (callers get the last snapshot or 503).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A workspace counts as watched this long after its last request; only watched workspaces are refreshed in the background.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan WatchWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Snapshots of workspaces nobody asked for during this long are dropped from memory.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan EvictAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Refresh watched workspaces shortly before they go stale, so readers rarely see stale data.</summary>
+    public bool BackgroundRefresh { get; set; } = true;
+
+    /// <summary>How often the background refresher looks at the watched workspaces.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan BackgroundInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upstream page size of a scan (the cloud's maximum is 100).</summary>
+    [Range(1, 100)]
+    public int ScanPageSize { get; set; } = 100;
+
+    /// <summary>Largest workspace the proxy will hold in memory; a scan beyond it fails rather than exhausting memory.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxSessionsPerWorkspace { get; set; } = 500_000;
+
+    /// <summary>Session detail (GetSessionCluster) cache lifetime.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DetailTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Workspace list (ListWorkspaces) cache lifetime.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WorkspaceListTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Size limit of one L2 (Redis) cache entry; a compressed 10k-session snapshot needs well above HybridCache's 1 MiB default.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxL2PayloadBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>The fresh TTL of a snapshot that took <paramref name="upstreamPages"/> pages to scan.</summary>
+    public TimeSpan FreshTtlFor(int upstreamPages)
+    {
+        var factor = Math.Max(1, (upstreamPages + PagesPerFreshTtl - 1) / PagesPerFreshTtl);
+        var scaled = FreshTtl * factor;
+        return scaled < MaxFreshTtl ? scaled : (MaxFreshTtl > FreshTtl ? MaxFreshTtl : FreshTtl);
+    }
+}
+
+/// <summary>
+/// Outbound token bucket per (account, API) (<c>UpstreamQuota</c> section): the cloud's flow control is per account and
+/// shared by every user and every proxy instance, so the proxy spends it deliberately instead of hitting Throttling.
+/// </summary>
+public sealed class UpstreamQuotaOptions
+{
+    public const string SectionName = "UpstreamQuota";
+
+    /// <summary>Tokens added per second to each (account, API) bucket.</summary>
+    [Range(0.01, 100_000)]
+    public double PermitsPerSecond { get; set; } = 20;
+
+    /// <summary>Bucket size: how many calls may go out back to back.</summary>
+    [Range(1, 100_000)]
+    public int Burst { get; set; } = 40;
+
+    /// <summary>Calls that may wait for a token; beyond it a call fails fast (503 to the caller).</summary>
+    [Range(0, 1_000_000)]
+    public int QueueLimit { get; set; } = 10_000;
+
+    /// <summary>Per-API overrides of <see cref="PermitsPerSecond"/>, e.g. <c>UpstreamQuota:PerApi:ListSessionClusters = 10</c>.</summary>
+    public Dictionary<string, double> PerApi { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Per-user request limit on the proxy's API (<c>RateLimiting</c> section).</summary>
+public sealed class UserRateLimitOptions
+{
+    public const string SectionName = "RateLimiting";
+
+    /// <summary>Requests a user may make back to back.</summary>
+    [Range(1, 1_000_000)]
+    public int Burst { get; set; } = 200;
+
+    /// <summary>Sustained requests per second per user.</summary>
+    [Range(1, 1_000_000)]
+    public int PermitsPerSecond { get; set; } = 50;
+}

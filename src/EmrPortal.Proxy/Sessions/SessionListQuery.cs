@@ -1,0 +1,133 @@
+using System.ComponentModel;
+using System.Globalization;
+using EmrPortal.Contracts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EmrPortal.Proxy.Sessions;
+
+/// <summary>
+/// The raw query of a session list (names as in the portal's URLs). Bound as strings so a malformed value becomes a
+/// 400 that names the parameter, instead of a binding failure without detail.
+/// </summary>
+internal sealed class SessionListQuery
+{
+    [FromQuery(Name = QueryNames.Page), Description("1-based page number.")]
+    public string? Page { get; init; }
+
+    [FromQuery(Name = QueryNames.PageSize), Description("Items per page, 1..200 (default 25).")]
+    public string? PageSize { get; init; }
+
+    [FromQuery(Name = QueryNames.Sort), Description("name, state, kind, queueName, userName, gmtCreate, startTime (default) or releaseVersion.")]
+    public string? Sort { get; init; }
+
+    [FromQuery(Name = QueryNames.Dir), Description("asc or desc (default).")]
+    public string? Dir { get; init; }
+
+    [FromQuery(Name = QueryNames.State), Description("Starting, Running, Stopping, Stopped or Error.")]
+    public string? State { get; init; }
+
+    [FromQuery(Name = QueryNames.Kind), Description("SQL, NOTEBOOK or THRIFT.")]
+    public string? Kind { get; init; }
+
+    [FromQuery(Name = QueryNames.Queue), Description("Queue name contains this text (case-insensitive).")]
+    public string? Queue { get; init; }
+
+    [FromQuery(Name = QueryNames.Owner), Description("Owner (user name or id) contains this text (case-insensitive).")]
+    public string? Owner { get; init; }
+
+    [FromQuery(Name = QueryNames.Q), Description("Free text matched against id, name, owner and queue (case-insensitive).")]
+    public string? Q { get; init; }
+
+    public const int MaxTextLength = 200;
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>Validates and normalizes; on failure <paramref name="errors"/> names every bad parameter.</summary>
+    public bool TryParse(out SessionView view, out Dictionary<string, string[]> errors)
+    {
+        errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var page = ParseInt(Page, QueryNames.Page, SessionQuery.DefaultPage, 1, MaxPage, errors);
+        var pageSize = ParseInt(PageSize, QueryNames.PageSize, SessionQuery.DefaultPageSize, 1, SessionQuery.MaxPageSize, errors);
+
+        var sort = SessionSortKey.StartTime;
+        if (!string.IsNullOrEmpty(Sort) && !SessionSort.TryParse(Sort, out sort))
+        {
+            errors[QueryNames.Sort] = [$"Unknown sort key. Use one of: {string.Join(", ", SortKeys.All)}."];
+        }
+
+        var descending = true;
+        if (!string.IsNullOrEmpty(Dir))
+        {
+            if (string.Equals(Dir, SortDirections.Asc, StringComparison.OrdinalIgnoreCase)) descending = false;
+            else if (!string.Equals(Dir, SortDirections.Desc, StringComparison.OrdinalIgnoreCase))
+                errors[QueryNames.Dir] = ["Use asc or desc."];
+        }
+
+        var state = Canonical(State, QueryNames.State, SessionStates.All, errors);
+        var kind = Canonical(Kind, QueryNames.Kind, SessionKinds.All, errors);
+        var queue = Text(Queue, QueryNames.Queue, errors);
+        var owner = Text(Owner, QueryNames.Owner, errors);
+        var q = Text(Q, QueryNames.Q, errors);
+
+        view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q));
+        return errors.Count == 0;
+    }
+
+    private static int ParseInt(string? raw, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors[name] = [$"Must be a whole number from {min} to {max.ToString(CultureInfo.InvariantCulture)}."];
+            return fallback;
+        }
+
+        return value;
+    }
+
+    private static string? Canonical(string? raw, string name, IReadOnlyList<string> known, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+
+        foreach (var k in known)
+        {
+            if (string.Equals(k, raw, StringComparison.OrdinalIgnoreCase))
+            {
+                return k;
+            }
+        }
+
+        errors[name] = [$"Unknown value. Use one of: {string.Join(", ", known)}."];
+        return null;
+    }
+
+    private static string? Text(string? raw, string name, Dictionary<string, string[]> errors)
+    {
+        var trimmed = raw?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        if (trimmed.Length > MaxTextLength || trimmed.Any(char.IsControl))
+        {
+            errors[name] = [$"At most {MaxTextLength} characters, no control characters."];
+            return null;
+        }
+
+        return trimmed;
+    }
+}
+
+/// <summary>A validated list view: page, sort and filter.</summary>
+internal sealed record SessionView(int Page, int PageSize, SessionSortKey Sort, bool Descending, SessionFilter Filter)
+{
+    public static SessionView Default { get; } =
+        new(SessionQuery.DefaultPage, SessionQuery.DefaultPageSize, SessionSortKey.StartTime, true, SessionFilter.None);
+}

@@ -1,0 +1,118 @@
+using EmrPortal.Contracts;
+
+namespace EmrPortal.Proxy.Sessions;
+
+internal enum SessionSortKey
+{
+    Name,
+    State,
+    Kind,
+    QueueName,
+    UserName,
+    GmtCreate,
+    StartTime,
+    ReleaseVersion,
+}
+
+/// <summary>
+/// The one definition of session order, used to precompute snapshot orders, to merge workspaces, and by the tests'
+/// reference sort: missing values (null or empty) last in both directions; text case-insensitive then ordinal
+/// (culture never matters); ties broken by sessionClusterId ascending (ordinal), then workspaceId, so the order is
+/// total and stable across snapshots.
+/// </summary>
+internal static class SessionSort
+{
+    public const int KeyCount = 8;
+
+    private static readonly (string Name, SessionSortKey Key)[] Names =
+    [
+        (SortKeys.Name, SessionSortKey.Name),
+        (SortKeys.State, SessionSortKey.State),
+        (SortKeys.Kind, SessionSortKey.Kind),
+        (SortKeys.QueueName, SessionSortKey.QueueName),
+        (SortKeys.UserName, SessionSortKey.UserName),
+        (SortKeys.GmtCreate, SessionSortKey.GmtCreate),
+        (SortKeys.StartTime, SessionSortKey.StartTime),
+        (SortKeys.ReleaseVersion, SessionSortKey.ReleaseVersion),
+    ];
+
+    public static bool TryParse(string value, out SessionSortKey key)
+    {
+        foreach (var (name, k) in Names)
+        {
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase))
+            {
+                key = k;
+                return true;
+            }
+        }
+
+        key = default;
+        return false;
+    }
+
+    public static string? Text(SessionSummaryDto s, SessionSortKey key) => key switch
+    {
+        SessionSortKey.Name => s.Name,
+        SessionSortKey.State => s.State,
+        SessionSortKey.Kind => s.Kind,
+        SessionSortKey.QueueName => s.QueueName,
+        SessionSortKey.UserName => s.UserName,
+        SessionSortKey.ReleaseVersion => s.ReleaseVersion,
+        _ => null,
+    };
+
+    public static bool IsTime(SessionSortKey key) => key is SessionSortKey.GmtCreate or SessionSortKey.StartTime;
+
+    public static DateTimeOffset? Time(SessionSummaryDto s, SessionSortKey key) =>
+        key == SessionSortKey.GmtCreate ? s.GmtCreate : s.StartTime;
+
+    public static bool IsMissing(SessionSummaryDto s, SessionSortKey key) =>
+        IsTime(key) ? Time(s, key) is null : string.IsNullOrEmpty(Text(s, key));
+
+    /// <summary>Compares only the sort key (missing last, regardless of direction); 0 for equal or both missing.</summary>
+    public static int CompareKey(SessionSummaryDto a, SessionSummaryDto b, SessionSortKey key, bool descending)
+    {
+        var aMissing = IsMissing(a, key);
+        var bMissing = IsMissing(b, key);
+        if (aMissing || bMissing)
+        {
+            return aMissing == bMissing ? 0 : aMissing ? 1 : -1;
+        }
+
+        int c;
+        if (IsTime(key))
+        {
+            c = Time(a, key)!.Value.CompareTo(Time(b, key)!.Value);
+        }
+        else
+        {
+            var x = Text(a, key)!;
+            var y = Text(b, key)!;
+            c = string.Compare(x, y, StringComparison.OrdinalIgnoreCase);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x, y);
+            }
+        }
+
+        return descending ? -c : c;
+    }
+
+    /// <summary>The full, total order.</summary>
+    public static int Compare(SessionSummaryDto a, SessionSummaryDto b, SessionSortKey key, bool descending)
+    {
+        var c = CompareKey(a, b, key, descending);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(a.SessionClusterId, b.SessionClusterId);
+        return c != 0 ? c : string.CompareOrdinal(a.WorkspaceId, b.WorkspaceId);
+    }
+}
+
+/// <summary>A validated filter. State and kind are exact (canonical casing); queue, owner and q are case-insensitive "contains".</summary>
+internal sealed record SessionFilter(string? State, string? Kind, string? Queue, string? Owner, string? Q)
+{
+    public static SessionFilter None { get; } = new(null, null, null, null, null);
+
+    public bool IsEmpty => State is null && Kind is null && Queue is null && Owner is null && Q is null;
+}

@@ -1,0 +1,160 @@
+using EmrPortal.Contracts;
+using EmrPortal.Proxy.Sessions;
+
+namespace EmrPortal.Proxy.Snapshots;
+
+/// <summary>
+/// Every session of one workspace at one point in time, with every sort order precomputed once. Immutable and shared
+/// by all readers: an unfiltered page is a slice of a precomputed order (O(pageSize)); a filtered page is one pass
+/// over it (O(n)). Holds only allow-listed summaries (no connectionToken, no config values).
+/// </summary>
+internal sealed class Snapshot
+{
+    private readonly SessionSummaryDto[] _sessions;
+    private readonly int[][] _ascending;
+    private readonly int[][] _descending;
+
+    private Snapshot(string workspaceId, SessionSummaryDto[] sessions, DateTimeOffset asOf, int upstreamPages, TimeSpan scanDuration)
+    {
+        WorkspaceId = workspaceId;
+        _sessions = sessions;
+        AsOf = asOf;
+        UpstreamPages = upstreamPages;
+        ScanDuration = scanDuration;
+        _ascending = new int[SessionSort.KeyCount][];
+        _descending = new int[SessionSort.KeyCount][];
+        for (var k = 0; k < SessionSort.KeyCount; k++)
+        {
+            var key = (SessionSortKey)k;
+            var order = new int[sessions.Length];
+            for (var i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(order, (x, y) => SessionSort.Compare(sessions[x], sessions[y], key, descending: false));
+            _ascending[k] = order;
+            _descending[k] = ReverseKeyGroups(order, key);
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var s in sessions)
+        {
+            var state = string.IsNullOrEmpty(s.State) ? "Unknown" : s.State;
+            counts[state] = counts.GetValueOrDefault(state) + 1;
+        }
+
+        CountsByState = counts;
+    }
+
+    public string WorkspaceId { get; }
+    public DateTimeOffset AsOf { get; }
+    public int UpstreamPages { get; }
+    public TimeSpan ScanDuration { get; }
+    public int Count => _sessions.Length;
+    public IReadOnlyList<SessionSummaryDto> Sessions => _sessions;
+    public IReadOnlyDictionary<string, int> CountsByState { get; }
+
+    /// <summary>Builds a snapshot; duplicate ids (a session seen on two pages while the list moved) keep the last copy.</summary>
+    public static Snapshot Build(string workspaceId, IEnumerable<SessionSummaryDto> sessions, DateTimeOffset asOf, int upstreamPages, TimeSpan scanDuration)
+    {
+        var byId = new Dictionary<string, SessionSummaryDto>(StringComparer.Ordinal);
+        foreach (var s in sessions)
+        {
+            byId[s.SessionClusterId] = s;
+        }
+
+        return new Snapshot(workspaceId, byId.Values.ToArray(), asOf, upstreamPages, scanDuration);
+    }
+
+    public SessionSummaryDto this[int index] => _sessions[index];
+
+    /// <summary>Indices of every session in the requested order.</summary>
+    public ReadOnlySpan<int> Order(SessionSortKey key, bool descending) =>
+        (descending ? _descending : _ascending)[(int)key];
+
+    /// <summary>One page and the number of matching sessions.</summary>
+    public (List<SessionSummaryDto> Items, int Total) Page(SessionView view)
+    {
+        var order = Order(view.Sort, view.Descending);
+        var offset = (long)(view.Page - 1) * view.PageSize;
+        var items = new List<SessionSummaryDto>(view.PageSize);
+        if (view.Filter.IsEmpty)
+        {
+            for (var i = offset; i < order.Length && i < offset + view.PageSize; i++)
+            {
+                items.Add(_sessions[order[(int)i]]);
+            }
+
+            return (items, order.Length);
+        }
+
+        var total = 0;
+        foreach (var index in order)
+        {
+            var s = _sessions[index];
+            if (!Matches(s, view.Filter)) continue;
+            if (total >= offset && items.Count < view.PageSize) items.Add(s);
+            total++;
+        }
+
+        return (items, total);
+    }
+
+    /// <summary>Indices of the matching sessions in the requested order (one pass).</summary>
+    public ReadOnlyMemory<int> Matching(SessionSortKey key, bool descending, SessionFilter filter)
+    {
+        var all = (descending ? _descending : _ascending)[(int)key];
+        if (filter.IsEmpty) return all;
+        var order = all.AsSpan();
+        var result = new List<int>();
+        foreach (var index in order)
+        {
+            if (Matches(_sessions[index], filter)) result.Add(index);
+        }
+
+        return result.ToArray();
+    }
+
+    public static bool Matches(SessionSummaryDto s, SessionFilter f)
+    {
+        if (f.State is not null && !string.Equals(s.State, f.State, StringComparison.OrdinalIgnoreCase)) return false;
+        if (f.Kind is not null && !string.Equals(s.Kind, f.Kind, StringComparison.OrdinalIgnoreCase)) return false;
+        if (f.Queue is not null && !Contains(s.QueueName, f.Queue)) return false;
+        if (f.Owner is not null && !Contains(s.UserName, f.Owner) && !Contains(s.UserId, f.Owner)) return false;
+        return f.Q is null
+            || Contains(s.SessionClusterId, f.Q)
+            || Contains(s.Name, f.Q)
+            || Contains(s.UserName, f.Q)
+            || Contains(s.UserId, f.Q)
+            || Contains(s.QueueName, f.Q);
+    }
+
+    private static bool Contains(string? field, string text) =>
+        field is not null && field.Contains(text, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The descending order from the ascending one in O(n): groups of equal keys swap places, each group keeps its
+    /// ascending-id order (the tie-break), missing values stay last.
+    /// </summary>
+    private int[] ReverseKeyGroups(int[] ascending, SessionSortKey key)
+    {
+        var result = new int[ascending.Length];
+        var present = 0;
+        while (present < ascending.Length && !SessionSort.IsMissing(_sessions[ascending[present]], key)) present++;
+
+        var write = 0;
+        var end = present;
+        while (end > 0)
+        {
+            var start = end - 1;
+            while (start > 0 && SessionSort.CompareKey(_sessions[ascending[start - 1]], _sessions[ascending[end - 1]], key, false) == 0)
+            {
+                start--;
+            }
+
+            Array.Copy(ascending, start, result, write, end - start);
+            write += end - start;
+            end = start;
+        }
+
+        Array.Copy(ascending, present, result, write, ascending.Length - present);
+        return result;
+    }
+}

@@ -1,0 +1,317 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EmrPortal.Contracts;
+using EmrPortal.Emr;
+using EmrPortal.Emr.Models;
+using EmrPortal.Proxy.Sessions;
+using EmrPortal.Proxy.Upstream;
+using Microsoft.Extensions.Options;
+
+namespace EmrPortal.Proxy.Snapshots;
+
+/// <summary>A snapshot as served to one request: <see cref="Stale"/> when it is older than its fresh TTL.</summary>
+internal readonly record struct SnapshotResult(Snapshot Snapshot, bool Stale);
+
+/// <summary>
+/// Owns the per-workspace snapshots. Single-flight: at most one scan per workspace runs at a time and every caller
+/// shares it. Stale-while-revalidate: past the fresh TTL the old snapshot is served (stale=true) while one background
+/// refresh runs on the application's lifetime token, never on a caller's. Upstream failures keep the last good
+/// snapshot (served stale); with none, callers get <see cref="SnapshotUnavailableException"/> (503 + Retry-After).
+/// </summary>
+internal sealed partial class SnapshotStore(
+    IEmrServerlessSparkClient client,
+    SnapshotL2 l2,
+    UpstreamHealth health,
+    IOptionsMonitor<SnapshotOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<SnapshotStore> logger)
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public async Task<SnapshotResult> GetAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        var entry = _entries.GetOrAdd(workspaceId, static id => new Entry(id));
+        var now = time.GetUtcNow();
+        entry.Touch(now);
+        var o = options.CurrentValue;
+
+        if (entry.Current is { } current)
+        {
+            var age = now - current.AsOf;
+            var fresh = o.FreshTtlFor(current.UpstreamPages);
+            if (age < fresh)
+            {
+                return new SnapshotResult(current, false);
+            }
+
+            var refresh = StartRefresh(entry, now);
+            if (age < fresh + o.StaleWhileRevalidate || refresh is null)
+            {
+                return new SnapshotResult(current, true);
+            }
+
+            // Too old to show without trying: wait for the refresh, fall back on the old data if it fails.
+            try
+            {
+                var refreshed = await refresh.WaitAsync(cancellationToken);
+                return Judge(refreshed, time.GetUtcNow());
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new SnapshotResult(entry.Current ?? current, true);
+            }
+        }
+
+        var first = StartRefresh(entry, now)
+            ?? throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, now));
+        try
+        {
+            var snapshot = await first.WaitAsync(cancellationToken);
+            return Judge(snapshot, time.GetUtcNow());
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not SnapshotUnavailableException)
+        {
+            if (entry.Current is { } late)
+            {
+                return new SnapshotResult(late, true);
+            }
+
+            throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, time.GetUtcNow()), ex);
+        }
+    }
+
+    /// <summary>The current snapshot without triggering anything (e.g. counts on the workspace list).</summary>
+    public Snapshot? Peek(string workspaceId) => _entries.TryGetValue(workspaceId, out var e) ? e.Current : null;
+
+    public ScanStatusDto Status(string workspaceId)
+    {
+        if (!_entries.TryGetValue(workspaceId, out var e))
+        {
+            return new ScanStatusDto(workspaceId, ScanStates.Idle, 0, null, null);
+        }
+
+        var current = e.Current;
+        return new ScanStatusDto(workspaceId, e.State, e.Loaded, e.Total ?? current?.Count, current?.AsOf);
+    }
+
+    /// <summary>
+    /// Starts refreshes of watched workspaces whose snapshot is about to go stale (called by the background
+    /// refresher); drops snapshots nobody asked for in a long time. Returns how many refreshes were started.
+    /// </summary>
+    public int RefreshDue()
+    {
+        var now = time.GetUtcNow();
+        var o = options.CurrentValue;
+        var started = 0;
+        foreach (var entry in _entries.Values)
+        {
+            var idle = now - entry.LastWatched;
+            if (idle > o.EvictAfter)
+            {
+                if (entry.InFlight is null && _entries.TryRemove(new KeyValuePair<string, Entry>(entry.WorkspaceId, entry)))
+                {
+                    LogEvicted(logger, entry.WorkspaceId);
+                }
+
+                continue;
+            }
+
+            if (idle > o.WatchWindow || entry.Current is not { } current || entry.InFlight is not null)
+            {
+                continue;
+            }
+
+            // Refresh when 80% of the fresh TTL is used, so a watched workspace rarely shows stale data.
+            var fresh = o.FreshTtlFor(current.UpstreamPages);
+            if (now - current.AsOf >= fresh * 0.8 && StartRefresh(entry, now) is not null)
+            {
+                started++;
+            }
+        }
+
+        return started;
+    }
+
+    private SnapshotResult Judge(Snapshot snapshot, DateTimeOffset now) =>
+        new(snapshot, now - snapshot.AsOf >= options.CurrentValue.FreshTtlFor(snapshot.UpstreamPages));
+
+    private TimeSpan RetryAfter(Entry entry, DateTimeOffset now)
+    {
+        var backoff = options.CurrentValue.FailureBackoff;
+        var remaining = entry.LastFailure is { } f ? backoff - (now - f) : backoff;
+        return remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>The running refresh, a new one, or null while the workspace is in failure backoff.</summary>
+    private Task<Snapshot>? StartRefresh(Entry entry, DateTimeOffset now)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.InFlight is { } running)
+            {
+                return running;
+            }
+
+            if (entry.LastFailure is { } failed && now - failed < options.CurrentValue.FailureBackoff)
+            {
+                return null;
+            }
+
+            entry.State = ScanStates.Scanning;
+            entry.Loaded = 0;
+            entry.Total = null;
+            // Task.Run: the scan never runs inline under the lock, and never on a caller's token.
+            var task = Task.Run(() => RefreshAsync(entry, lifetime.ApplicationStopping));
+            entry.InFlight = task;
+            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return task;
+        }
+    }
+
+    private async Task<Snapshot> RefreshAsync(Entry entry, CancellationToken stopping)
+    {
+        var workspaceId = entry.WorkspaceId;
+        var o = options.CurrentValue;
+        var startedAt = time.GetUtcNow();
+        var stopwatch = time.GetTimestamp();
+        try
+        {
+            // Another proxy instance may have scanned recently: adopt its snapshot instead of scanning again.
+            if (await l2.TryGetAsync(workspaceId, stopping) is { } shared
+                && (entry.Current is null || shared.AsOf > entry.Current.AsOf)
+                && startedAt - shared.AsOf < o.FreshTtlFor(shared.UpstreamPages))
+            {
+                Publish(entry, shared);
+                LogAdoptedShared(logger, workspaceId, shared.Count, shared.AsOf);
+                return shared;
+            }
+
+            var sessions = new List<SessionSummaryDto>();
+            var pages = 0;
+            var request = new ListSessionClustersRequest(workspaceId) { MaxResults = o.ScanPageSize };
+            await foreach (var page in client.ListSessionClusterPagesAsync(request, stopping))
+            {
+                pages++;
+                foreach (var cluster in page.SessionClusters ?? [])
+                {
+                    if (cluster.WorkspaceId is { } other && !string.Equals(other, workspaceId, StringComparison.Ordinal))
+                    {
+                        throw new UpstreamMismatchException("ListSessionClusters answered for another workspace.");
+                    }
+
+                    // An id the proxy would refuse in a URL can't be opened either; keep the list consistent with that.
+                    if (!Ids.IsValid(cluster.SessionClusterId))
+                    {
+                        continue;
+                    }
+
+                    sessions.Add(SessionMapper.ToSummary(cluster, workspaceId));
+                }
+
+                if (sessions.Count > o.MaxSessionsPerWorkspace)
+                {
+                    throw new InvalidOperationException($"Workspace {workspaceId} has more than {o.MaxSessionsPerWorkspace} sessions.");
+                }
+
+                entry.Loaded = sessions.Count;
+                entry.Total = page.TotalCount;
+            }
+
+            health.RecordSuccess();
+            var snapshot = Snapshot.Build(workspaceId, sessions, startedAt, pages, time.GetElapsedTime(stopwatch));
+            Publish(entry, snapshot);
+            LogScanned(logger, workspaceId, snapshot.Count, pages, (long)snapshot.ScanDuration.TotalMilliseconds);
+            await l2.SetAsync(snapshot, stopping);
+            return snapshot;
+        }
+        catch (Exception ex)
+        {
+            health.RecordFailure(ex);
+            lock (entry.Gate)
+            {
+                entry.LastFailure = time.GetUtcNow();
+                entry.State = ScanStates.Failed;
+            }
+
+            LogScanFailed(logger, workspaceId, ex.GetType().Name, (ex as EmrApiException)?.Code, (ex as EmrApiException)?.RequestId);
+            throw;
+        }
+        finally
+        {
+            lock (entry.Gate)
+            {
+                entry.InFlight = null;
+            }
+        }
+    }
+
+    private static void Publish(Entry entry, Snapshot snapshot)
+    {
+        lock (entry.Gate)
+        {
+            entry.Current = snapshot;
+            entry.LastFailure = null;
+            entry.State = ScanStates.Ready;
+            entry.Loaded = snapshot.Count;
+            entry.Total = snapshot.Count;
+        }
+    }
+
+    private sealed class Entry(string workspaceId)
+    {
+        private long _lastWatchedTicks;
+
+        public string WorkspaceId { get; } = workspaceId;
+        public object Gate { get; } = new();
+        public volatile Snapshot? Current;
+        public volatile Task<Snapshot>? InFlight;
+        public DateTimeOffset? LastFailure;
+        public volatile string State = ScanStates.Idle;
+        public volatile int Loaded;
+        public int? Total;
+
+        public DateTimeOffset LastWatched => new(Interlocked.Read(ref _lastWatchedTicks), TimeSpan.Zero);
+
+        public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastWatchedTicks, now.UtcTicks);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Scanned workspace {WorkspaceId}: {Count} sessions in {Pages} upstream pages, {ElapsedMs} ms")]
+    private static partial void LogScanned(ILogger logger, string workspaceId, int count, int pages, long elapsedMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Scan of workspace {WorkspaceId} failed: {ErrorType} {Code} (RequestId {RequestId})")]
+    private static partial void LogScanFailed(ILogger logger, string workspaceId, string errorType, string? code, string? requestId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Adopted the shared snapshot of workspace {WorkspaceId}: {Count} sessions as of {AsOf}")]
+    private static partial void LogAdoptedShared(ILogger logger, string workspaceId, int count, DateTimeOffset asOf);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Dropped the snapshot of unwatched workspace {WorkspaceId}")]
+    private static partial void LogEvicted(ILogger logger, string workspaceId);
+}
+
+/// <summary>Values of <see cref="ScanStatusDto.State"/>.</summary>
+internal static class ScanStates
+{
+    public const string Idle = "Idle";
+    public const string Scanning = "Scanning";
+    public const string Ready = "Ready";
+    public const string Failed = "Failed";
+}
+
+/// <summary>Refreshes watched workspaces in the background so readers rarely wait or see stale data.</summary>
+internal sealed class SnapshotRefresher(SnapshotStore store, IOptionsMonitor<SnapshotOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.CurrentValue.BackgroundRefresh)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.CurrentValue.BackgroundInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            store.RefreshDue();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Threading.RateLimiting;
+using EmrPortal.Emr;
+using EmrPortal.Emr.Signing;
+using Microsoft.Extensions.Options;
+
+namespace EmrPortal.Proxy.Upstream;
+
+/// <summary>
+/// One token bucket per (account, API) for everything this proxy sends to the cloud. The cloud's flow control is per
+/// account and shared by every user, so scans wait their turn here rather than burn the quota into Throttling errors.
+/// Sits inside the client's retry pipeline, so every attempt (retries included) takes a token. Also refuses any
+/// request that is not for the configured EMR endpoint.
+/// </summary>
+internal sealed partial class OutboundQuotaHandler(
+    OutboundQuota quota,
+    IOptionsMonitor<EmrClientOptions> emrOptions,
+    UpstreamHealth health,
+    ILogger<OutboundQuotaHandler> logger) : DelegatingHandler
+{
+    public const string ActionHeader = "x-acs-action";
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var emr = emrOptions.CurrentValue;
+        if (request.RequestUri is not { } uri || !IsConfiguredEndpoint(uri, emr))
+        {
+            throw new InvalidOperationException("Refusing an outbound request that is not for the configured EMR endpoint.");
+        }
+
+        var action = request.Options.TryGetValue(Acs3SigningHandler.ActionOption, out var named) ? named
+            : request.Headers.TryGetValues(ActionHeader, out var values) ? values.FirstOrDefault() ?? "Unknown"
+            : ActionFromPath(request);
+        var account = emr.AccessKeyId ?? "";
+        using var lease = await quota.AcquireAsync(account, action, cancellationToken);
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            LogQuotaExhausted(logger, action);
+            throw new UpstreamQuotaExceededException(action, retryAfter);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            health.RecordSuccess();
+        }
+
+        return response;
+    }
+
+    private static bool IsConfiguredEndpoint(Uri uri, EmrClientOptions options)
+    {
+        try
+        {
+            var endpoint = options.GetEndpointUri();
+            return string.Equals(uri.Scheme, endpoint.Scheme, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(uri.Host, endpoint.Host, StringComparison.OrdinalIgnoreCase)
+                && uri.Port == endpoint.Port;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The operation when the action header is not (yet) set: derived from the ROA path.</summary>
+    internal static string ActionFromPath(HttpRequestMessage request)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments switch
+        {
+            [.., "workspaces"] => "ListWorkspaces",
+            [.., "sessionClusters"] when request.Method == HttpMethod.Get => "ListSessionClusters",
+            [.., "sessionClusters", _] when request.Method == HttpMethod.Get => "GetSessionCluster",
+            [.., "queues"] => "ListWorkspaceQueues",
+            [.., "releaseVersions"] => "ListReleaseVersions",
+            [.., "startSessionCluster"] => "StartSessionCluster",
+            [.., "stopSessionCluster"] => "StopSessionCluster",
+            _ => "Other",
+        };
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Outbound quota for {Action} exhausted; call refused")]
+    private static partial void LogQuotaExhausted(ILogger logger, string action);
+}
+
+/// <summary>The token buckets, one per (account, API), shared by every outbound call of the process.</summary>
+internal sealed class OutboundQuota(IOptionsMonitor<UpstreamQuotaOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<(string Account, string Action)> _limiter =
+        PartitionedRateLimiter.Create<(string Account, string Action), (string Account, string Action)>(key =>
+            RateLimitPartition.GetTokenBucketLimiter(key, k =>
+            {
+                var o = options.CurrentValue;
+                var perSecond = o.PerApi.TryGetValue(k.Action, out var specific) ? specific : o.PermitsPerSecond;
+                // Tokens arrive in small steps so a bucket refills smoothly rather than once per second.
+                var period = TimeSpan.FromMilliseconds(100);
+                var perPeriod = Math.Max(1, (int)Math.Round(perSecond / 10));
+                if (perSecond < 10)
+                {
+                    period = TimeSpan.FromSeconds(1 / perSecond);
+                    perPeriod = 1;
+                }
+
+                return new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Math.Max(1, o.Burst),
+                    TokensPerPeriod = perPeriod,
+                    ReplenishmentPeriod = period,
+                    QueueLimit = o.QueueLimit,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    AutoReplenishment = true,
+                };
+            }));
+
+    public ValueTask<RateLimitLease> AcquireAsync(string account, string action, CancellationToken cancellationToken) =>
+        _limiter.AcquireAsync((account, action), 1, cancellationToken);
+
+    public RateLimiterStatistics? Statistics(string account, string action) => _limiter.GetStatistics((account, action));
+
+    public void Dispose() => _limiter.Dispose();
+}

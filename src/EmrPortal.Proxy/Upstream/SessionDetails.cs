@@ -1,0 +1,72 @@
+using System.ComponentModel;
+using EmrPortal.Emr;
+using EmrPortal.Proxy.Sessions;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+
+namespace EmrPortal.Proxy.Upstream;
+
+/// <summary>
+/// Session detail from GetSessionCluster, allow-listed and cached briefly in this process only (it holds config
+/// values that are redacted per view, so it never goes to the shared L2).
+/// </summary>
+internal sealed class SessionDetails(
+    IEmrServerlessSparkClient client,
+    HybridCache cache,
+    UpstreamHealth health,
+    IOptionsMonitor<SnapshotOptions> options,
+    TimeProvider time)
+{
+    public async Task<DetailLookup> GetAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
+    {
+        var ttl = options.CurrentValue.DetailTtl;
+        if (ttl <= TimeSpan.Zero)
+        {
+            return await LoadAsync(workspaceId, sessionClusterId, cancellationToken);
+        }
+
+        return await cache.GetOrCreateAsync(
+            $"emrportal:session:v1:{workspaceId}:{sessionClusterId}",
+            (client: this, workspaceId, sessionClusterId),
+            static (state, ct) => new ValueTask<DetailLookup>(state.client.LoadAsync(state.workspaceId, state.sessionClusterId, ct)),
+            new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = HybridCacheEntryFlags.DisableDistributedCache },
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task<DetailLookup> LoadAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetSessionClusterAsync(workspaceId, sessionClusterId, cancellationToken);
+            health.RecordSuccess();
+            var cluster = response.SessionCluster;
+            if (cluster is null)
+            {
+                return new DetailLookup(null, time.GetUtcNow());
+            }
+
+            if ((cluster.WorkspaceId is { } ws && !string.Equals(ws, workspaceId, StringComparison.Ordinal))
+                || (cluster.SessionClusterId is { } id && !string.Equals(id, sessionClusterId, StringComparison.Ordinal)))
+            {
+                throw new UpstreamMismatchException("GetSessionCluster answered for another workspace or session.");
+            }
+
+            cluster.SessionClusterId ??= sessionClusterId;
+            return new DetailLookup(SessionMapper.ToDetail(cluster, workspaceId), time.GetUtcNow());
+        }
+        catch (EmrApiException ex) when (ex.IsNotFound)
+        {
+            health.RecordSuccess();
+            return new DetailLookup(null, time.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is not UpstreamMismatchException)
+        {
+            health.RecordFailure(ex);
+            throw;
+        }
+    }
+}
+
+/// <summary>A detail lookup (null when the session does not exist) and when it was read.</summary>
+[ImmutableObject(true)]
+internal sealed record DetailLookup(SessionDetailRecord? Detail, DateTimeOffset AsOf);
