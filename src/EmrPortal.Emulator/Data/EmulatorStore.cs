@@ -1,0 +1,151 @@
+using EmrPortal.Emulator.Gateway;
+using EmrPortal.Emulator.Options;
+using Microsoft.Extensions.Options;
+
+namespace EmrPortal.Emulator.Data;
+
+/// <summary>Filters of ListSessionClusters (null = not given).</summary>
+internal sealed record SessionFilter(string? SessionClusterId, string? QueueName, string? Kind)
+{
+    public bool IsEmpty => SessionClusterId is null && QueueName is null && Kind is null;
+
+    public bool Matches(SessionRecord session) =>
+        (SessionClusterId is null || session.Id == SessionClusterId)
+        && (QueueName is null || session.Template.QueueName == QueueName)
+        && (Kind is null || string.Equals(session.Template.Kind, Kind, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// The emulator's in-memory cloud: seeded workspaces, sessions and release versions; Start/Stop move sessions
+/// through transitional states on the injected clock.
+/// </summary>
+internal sealed class EmulatorStore
+{
+    private readonly Dictionary<string, WorkspaceData> _workspaces;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _startDuration;
+    private readonly TimeSpan _stopDuration;
+
+    public EmulatorStore(IOptions<SeedOptions> seed, IOptions<EmulatorOptions> options, TimeProvider time)
+    {
+        _time = time;
+        _startDuration = TimeSpan.FromSeconds(options.Value.StartSeconds);
+        _stopDuration = TimeSpan.FromSeconds(options.Value.StopSeconds);
+        var now = time.GetUtcNow();
+        Workspaces = DataSeeder.Seed(seed.Value, options.Value.RegionId, now);
+        _workspaces = Workspaces.ToDictionary(w => w.Id, StringComparer.Ordinal);
+        var created = now.AddDays(-700);
+        ReleaseVersions =
+        [
+            .. Catalog.Releases.Select((r, i) => new ReleaseVersionDto
+            {
+                ReleaseVersion = r.Version,
+                DisplayReleaseVersion = r.Display,
+                State = r.State,
+                Type = r.Type,
+                IaasType = "ASI",
+                CommunityVersion = r.Spark,
+                ScalaVersion = "2.12",
+                CpuArchitectures = i < 3 ? ["x86"] : ["x86", "arm64"],
+                Fusion = r.Fusion,
+                GmtCreate = DateTimeOffset.FromUnixTimeSeconds(created.AddDays(i * 60).ToUnixTimeSeconds()).ToUnixTimeMilliseconds(),
+            }),
+        ];
+    }
+
+    public IReadOnlyList<WorkspaceData> Workspaces { get; }
+
+    public IReadOnlyList<ReleaseVersionDto> ReleaseVersions { get; }
+
+    public WorkspaceData? FindWorkspace(string workspaceId) => _workspaces.GetValueOrDefault(workspaceId);
+
+    /// <summary>One page of a workspace's sessions in the stable listing order, and how many match in total.</summary>
+    public (List<SessionClusterDto> Page, int Total) ListSessions(WorkspaceData workspace, SessionFilter filter, int offset, int take)
+    {
+        var now = _time.GetUtcNow();
+        lock (workspace.Gate)
+        {
+            IReadOnlyList<SessionRecord> matching = filter.IsEmpty
+                ? workspace.Sessions
+                : [.. workspace.Sessions.Where(filter.Matches)];
+            var page = new List<SessionClusterDto>(Math.Max(0, Math.Min(take, matching.Count - offset)));
+            for (var i = offset; i < matching.Count && page.Count < take; i++)
+            {
+                matching[i].Advance(now);
+                page.Add(matching[i].ToDto(includeEnvId: false));
+            }
+
+            return (page, matching.Count);
+        }
+    }
+
+    public SessionClusterDto? GetSession(WorkspaceData workspace, string sessionClusterId)
+    {
+        lock (workspace.Gate)
+        {
+            if (!workspace.ById.TryGetValue(sessionClusterId, out var session))
+            {
+                return null;
+            }
+
+            session.Advance(_time.GetUtcNow());
+            return session.ToDto(includeEnvId: true);
+        }
+    }
+
+    /// <summary>Stopped/Error (or an unknown state) → Starting → Running after the configured delay. Starting/Running: no-op.</summary>
+    public AcsError? Start(WorkspaceData workspace, string sessionClusterId)
+    {
+        var now = _time.GetUtcNow();
+        lock (workspace.Gate)
+        {
+            if (!workspace.ById.TryGetValue(sessionClusterId, out var session))
+            {
+                return AcsErrors.SessionClusterNotFound(workspace.Id, sessionClusterId);
+            }
+
+            session.Advance(now);
+            switch (session.State)
+            {
+                case "Running" or "Starting":
+                    return null;
+                case "Stopping":
+                    return AcsErrors.IncorrectState(sessionClusterId, "Stopping", "StartSessionCluster");
+            }
+
+            session.State = "Starting";
+            session.Reason = new StateChangeReasonDto("200", "Session cluster is starting.");
+            session.StartTime = now.ToUnixTimeMilliseconds();
+            session.PendingState = "Running";
+            session.PendingDue = now + _startDuration;
+            session.Advance(now);
+            return null;
+        }
+    }
+
+    /// <summary>Running/Starting/Error (or unknown) → Stopping → Stopped after the configured delay. Stopping/Stopped: no-op.</summary>
+    public AcsError? Stop(WorkspaceData workspace, string sessionClusterId)
+    {
+        var now = _time.GetUtcNow();
+        lock (workspace.Gate)
+        {
+            if (!workspace.ById.TryGetValue(sessionClusterId, out var session))
+            {
+                return AcsErrors.SessionClusterNotFound(workspace.Id, sessionClusterId);
+            }
+
+            session.Advance(now);
+            if (session.State is "Stopped" or "Stopping")
+            {
+                return null;
+            }
+
+            session.State = "Stopping";
+            session.Reason = new StateChangeReasonDto("200", "Session cluster is stopping.");
+            session.PendingState = "Stopped";
+            session.PendingDue = now + _stopDuration;
+            session.Advance(now);
+            return null;
+        }
+    }
+}
