@@ -102,20 +102,13 @@ internal static class EmrErrorReader
         try
         {
             using var reader = XmlReader.Create(new MemoryStream(bytes), settings);
-            while (reader.Read())
+            reader.MoveToContent();
+            while (!reader.EOF)
             {
-                if (reader.NodeType != XmlNodeType.Element)
+                // ReadElementContentAsString already moves past the element: only Read() when nothing was consumed.
+                if (reader.NodeType != XmlNodeType.Element || !TryReadField(reader, body))
                 {
-                    continue;
-                }
-
-                switch (reader.LocalName.ToUpperInvariant())
-                {
-                    case "CODE": body.Code = reader.ReadElementContentAsString(); break;
-                    case "MESSAGE": body.Message = reader.ReadElementContentAsString(); break;
-                    case "REQUESTID": body.RequestId = reader.ReadElementContentAsString(); break;
-                    case "RECOMMEND": body.Recommend = reader.ReadElementContentAsString(); break;
-                    case "HOSTID": body.HostId = reader.ReadElementContentAsString(); break;
+                    reader.Read();
                 }
             }
         }
@@ -125,6 +118,19 @@ internal static class EmrErrorReader
         }
 
         return body;
+    }
+
+    private static bool TryReadField(XmlReader reader, EmrErrorBody body)
+    {
+        switch (reader.LocalName.ToUpperInvariant())
+        {
+            case "CODE": body.Code = reader.ReadElementContentAsString(); return true;
+            case "MESSAGE": body.Message = reader.ReadElementContentAsString(); return true;
+            case "REQUESTID": body.RequestId = reader.ReadElementContentAsString(); return true;
+            case "RECOMMEND": body.Recommend = reader.ReadElementContentAsString(); return true;
+            case "HOSTID": body.HostId = reader.ReadElementContentAsString(); return true;
+            default: return false;
+        }
     }
 
     private static string? HeaderValue(HttpResponseMessage response, string name) =>
