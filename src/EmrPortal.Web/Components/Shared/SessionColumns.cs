@@ -1,0 +1,29 @@
+using EmrPortal.Contracts;
+
+namespace EmrPortal.Web.Components.Shared;
+
+/// <summary>A column of the session table: its key (column chooser, test ids), header, and the proxy's sort key.</summary>
+public sealed record SessionColumn(string Key, string Title, string? SortKey, bool Hideable = true);
+
+public static class SessionColumns
+{
+    public static readonly SessionColumn Name = new("name", "Name / id", SortKeys.Name, Hideable: false);
+    public static readonly SessionColumn Workspace = new("workspace", "Workspace", null);
+    public static readonly SessionColumn State = new("state", "State", SortKeys.State);
+    public static readonly SessionColumn Kind = new("kind", "Kind", SortKeys.Kind);
+    public static readonly SessionColumn Queue = new("queue", "Queue", SortKeys.QueueName);
+    public static readonly SessionColumn Owner = new("owner", "Owner", SortKeys.UserName);
+    public static readonly SessionColumn Release = new("release", "Release", SortKeys.ReleaseVersion);
+    public static readonly SessionColumn Created = new("created", "Created", SortKeys.GmtCreate);
+    public static readonly SessionColumn Started = new("started", "Started", SortKeys.StartTime);
+    // The proxy has no sort key for auto-stop (the cloud API has none either).
+    public static readonly SessionColumn AutoStop = new("autostop", "Auto-stop", null);
+
+    public static IReadOnlyList<SessionColumn> For(bool allWorkspaces) => allWorkspaces
+        ? [Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop]
+        : [Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
+
+    /// <summary>Direction a column starts in when first clicked: newest first for times, A→Z otherwise.</summary>
+    public static string InitialDirection(string sortKey) =>
+        sortKey is SortKeys.GmtCreate or SortKeys.StartTime ? SortDirections.Desc : SortDirections.Asc;
+}

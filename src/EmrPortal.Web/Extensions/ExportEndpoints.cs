@@ -1,0 +1,84 @@
+using EmrPortal.Contracts;
+using EmrPortal.Web.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace EmrPortal.Web.Extensions;
+
+/// <summary>
+/// CSV export of a list view. The browser cannot reach the proxy, so this cookie-authenticated endpoint streams the
+/// proxy's CSV (same query names as the page) with the user's token. Never cached anywhere.
+/// </summary>
+public static class ExportEndpoints
+{
+    public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/export/workspaces/{workspaceId}/sessions.csv", ExportSessionsCsv).RequireAuthorization();
+        return app;
+    }
+
+    internal static async Task<Results<EmptyHttpResult, NotFound, ForbidHttpResult, RedirectHttpResult, ProblemHttpResult>> ExportSessionsCsv(
+        string workspaceId, HttpContext context, IProxyClient proxy, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        if (!Ids.IsValid(workspaceId)) return TypedResults.NotFound();
+
+        var query = SessionQueryBinding.FromQuery(context.Request.Query);
+        var result = await proxy.GetSessionsCsvAsync(workspaceId, query, cancellationToken);
+        if (result.Failure is { } failure)
+        {
+            return failure.Kind switch
+            {
+                ProxyFailureKind.SignInRequired => TypedResults.Redirect(LocalUrl.Login(context.Request.Path + context.Request.QueryString)),
+                ProxyFailureKind.Forbidden => TypedResults.Forbid(),
+                ProxyFailureKind.NotFound => TypedResults.NotFound(),
+                ProxyFailureKind.BadRequest => TypedResults.Problem(failure.Message, statusCode: StatusCodes.Status400BadRequest),
+                _ => TypedResults.Problem("The export could not be produced right now. Try again in a moment.", statusCode: StatusCodes.Status502BadGateway),
+            };
+        }
+
+        using var upstream = result.Value!;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
+        {
+            FileNameStar = $"{workspaceId}-sessions.csv",
+        }.ToString();
+        await using var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
+        await body.CopyToAsync(context.Response.Body, cancellationToken);
+        return TypedResults.Empty;
+    }
+}
+
+/// <summary>Reads a <see cref="SessionQuery"/> from query-string values, normalized the way the list page does.</summary>
+public static class SessionQueryBinding
+{
+    public static readonly IReadOnlyList<int> PageSizes = [10, 25, 50, 100];
+
+    public static SessionQuery FromQuery(IQueryCollection query) => Normalize(
+        int.TryParse(query[QueryNames.Page], out var page) ? page : null,
+        int.TryParse(query[QueryNames.PageSize], out var size) ? size : null,
+        query[QueryNames.Sort], query[QueryNames.Dir], query[QueryNames.State], query[QueryNames.Kind],
+        query[QueryNames.Queue], query[QueryNames.Owner], query[QueryNames.Q]);
+
+    /// <summary>Unknown or out-of-range values fall back to defaults, so a hand-edited link still shows a list.</summary>
+    public static SessionQuery Normalize(int? page, int? pageSize, string? sort, string? dir, string? state, string? kind,
+        string? queue, string? owner, string? q) => new()
+    {
+        Page = page is > 0 ? page.Value : SessionQuery.DefaultPage,
+        PageSize = pageSize is > 0 and <= SessionQuery.MaxPageSize ? pageSize.Value : SessionQuery.DefaultPageSize,
+        Sort = SortKeys.IsKnown(sort) ? sort! : SessionQuery.DefaultSort,
+        Dir = dir is SortDirections.Asc or SortDirections.Desc ? dir : SessionQuery.DefaultDir,
+        State = Clean(state),
+        Kind = Clean(kind),
+        Queue = Clean(queue),
+        Owner = Clean(owner),
+        Q = Clean(q),
+    };
+
+    private static string? Clean(string? value)
+    {
+        var trimmed = value?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length > 200 ? trimmed[..200] : trimmed;
+    }
+}

@@ -1,0 +1,111 @@
+using EmrPortal.Web.Options;
+using EmrPortal.Web.Services;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Http.Resilience;
+using MudBlazor.Services;
+using StackExchange.Redis;
+
+namespace EmrPortal.Web.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents(o =>
+            {
+                // Deliberate limits: a dropped tablet connection may come back within 3 minutes; after that the
+                // circuit's memory is released. No detailed errors reach the browser.
+                o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+                o.DisconnectedCircuitMaxRetained = 200;
+                o.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+                o.DetailedErrors = false;
+            })
+            .AddHubOptions(o =>
+            {
+                // The portal sends small events (clicks, text); 32 KiB is plenty and bounds what a client can push.
+                o.MaximumReceiveMessageSize = 32 * 1024;
+                o.ClientTimeoutInterval = TimeSpan.FromSeconds(60);
+            });
+        services.AddMudServices();
+
+        builder.AddRedisIfConfigured();
+        builder.AddPortalAuthentication();
+        builder.AddProxyClient();
+
+        services.AddScoped<BrowserInterop>();
+        services.AddScoped<ListViewState>();
+        services.AddScoped<PortalUserState>();
+    }
+
+    private static void AddRedisIfConfigured(this IHostApplicationBuilder builder)
+    {
+        var redis = builder.Configuration.GetConnectionString("redis");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("EmrPortal.Web");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            // Token cache (Entra mode) falls back to an in-memory distributed cache: tokens do not survive a restart.
+            builder.Services.AddDistributedMemoryCache();
+            return;
+        }
+
+        // Shared keys: every Web instance can read every other instance's cookies and antiforgery tokens.
+        var multiplexer = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redis));
+        dataProtection.PersistKeysToStackExchangeRedis(() => multiplexer.Value.GetDatabase(), "EmrPortal:Web:DataProtection-Keys");
+        builder.Services.AddStackExchangeRedisCache(o =>
+        {
+            o.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer.Value);
+            o.InstanceName = "EmrPortal:Web:";
+        });
+    }
+
+    private static void AddProxyClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProxyOptions>()
+            .BindConfiguration(ProxyOptions.Section)
+            .PostConfigure<IConfiguration>((o, config) =>
+            {
+                // Under the AppHost the proxy's address arrives as services:proxy:{https,http}:0.
+                o.BaseUrl ??= Uri.TryCreate(config["services:proxy:https:0"] ?? config["services:proxy:http:0"], UriKind.Absolute, out var u) ? u : null;
+            })
+            .ValidateDataAnnotations()
+            .Validate(o => o.BaseUrl is null || o.BaseUrl.Scheme is "http" or "https", "Proxy:BaseUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+
+        builder.Services.AddTransient<ProxyBearerTokenHandler>();
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default pipeline.
+        builder.Services.AddHttpClient<IProxyClient, ProxyClient>((sp, http) =>
+            {
+                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value;
+                http.BaseAddress = options.BaseUrl;
+                http.Timeout = options.Timeout;
+            })
+            .AddHttpMessageHandler<ProxyBearerTokenHandler>()
+            // The default pipeline's 10 s attempt timeout would cut off (and retry!) the first request for a cold
+            // workspace, which waits for a scan of up to 100 upstream pages. Retry only safe methods: reveal is audited.
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(o =>
+            {
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(85);
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(120);
+                o.Retry.DisableForUnsafeHttpMethods();
+            });
+#pragma warning restore EXTEXP0001
+    }
+
+    internal static void AddCircuitUser(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<CircuitUserAccessor>();
+        services.AddScoped<ICircuitUserAccessor>(sp => sp.GetRequiredService<CircuitUserAccessor>());
+        services.AddScoped<CircuitHandler, UserCircuitHandler>();
+        services.AddScoped<AuthenticationStateProvider, ProxyRevalidatingAuthenticationStateProvider>();
+        services.AddCascadingAuthenticationState();
+    }
+}

@@ -1,0 +1,48 @@
+namespace EmrPortal.Web.Extensions;
+
+/// <summary>
+/// Security headers on every response, from the first page (sign-in included). CSP: scripts only from this origin
+/// (blazor.web.js, MudBlazor, portal.js; no inline script anywhere); inline styles are allowed because MudBlazor's
+/// theme provider writes a &lt;style&gt; element. <c>connect-src 'self'</c> covers the circuit's WebSocket in CSP3
+/// browsers. No framing by anyone.
+/// </summary>
+public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpContext)state).Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), clipboard-write=(self)";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            return Task.CompletedTask;
+        }, context);
+        return next(context);
+    }
+}
+
+public static class PipelineExtensions
+{
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+}

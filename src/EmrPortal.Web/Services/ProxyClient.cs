@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using EmrPortal.Contracts;
+using Polly;
+
+namespace EmrPortal.Web.Services;
+
+/// <summary>The proxy's v1 API, as the portal uses it. No HTTP code lives in components: they call this.</summary>
+public interface IProxyClient
+{
+    Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken);
+    Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(CancellationToken cancellationToken);
+
+    /// <summary>A page of sessions; <paramref name="workspaceId"/> null means every workspace the caller may see.</summary>
+    Task<ProxyResult<SessionPageDto>> GetSessionsAsync(string? workspaceId, SessionQuery query, CancellationToken cancellationToken);
+    Task<ProxyResult<ScanStatusDto>> GetScanStatusAsync(string workspaceId, CancellationToken cancellationToken);
+    Task<ProxyResult<SessionDetailDto>> GetSessionAsync(string workspaceId, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Admin only, audited by the proxy: the session with secret-looking config values unredacted.</summary>
+    Task<ProxyResult<SessionDetailDto>> RevealSessionAsync(string workspaceId, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>The proxy's CSV of the view, headers read, body not yet: the caller streams and disposes it.</summary>
+    Task<ProxyResult<HttpResponseMessage>> GetSessionsCsvAsync(string workspaceId, SessionQuery query, CancellationToken cancellationToken);
+}
+
+public enum ProxyFailureKind
+{
+    /// <summary>No token, or the proxy refused it (401): the user has to sign in.</summary>
+    SignInRequired,
+    Forbidden,
+    NotFound,
+    BadRequest,
+    /// <summary>Proxy unreachable, timed out or failed (5xx): retrying may help.</summary>
+    Unavailable,
+}
+
+/// <summary>Why a proxy call failed, fit to show: the proxy's ProblemDetails title/detail and trace id, never a stack.</summary>
+public sealed record ProxyFailure(ProxyFailureKind Kind, int? StatusCode, string Message, string? TraceId);
+
+public sealed class ProxyResult<T>
+{
+    private ProxyResult(T? value, ProxyFailure? failure) => (Value, Failure) = (value, failure);
+
+    public T? Value { get; }
+    public ProxyFailure? Failure { get; }
+    public bool IsSuccess => Failure is null;
+
+    public static ProxyResult<T> Success(T value) => new(value, null);
+    public static ProxyResult<T> Fail(ProxyFailure failure) => new(default, failure);
+}
+
+public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource tokens, ILogger<ProxyClient> logger) : IProxyClient
+{
+    public Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken) =>
+        GetJsonAsync("api/v1/me", PortalJsonContext.Default.MeDto, cancellationToken);
+
+    public Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(CancellationToken cancellationToken) =>
+        GetJsonAsync("api/v1/workspaces", PortalJsonContext.Default.IReadOnlyListWorkspaceDto, cancellationToken);
+
+    public Task<ProxyResult<SessionPageDto>> GetSessionsAsync(string? workspaceId, SessionQuery query, CancellationToken cancellationToken)
+    {
+        var path = workspaceId is null ? "api/v1/sessions" : $"{WorkspacePath(workspaceId)}/sessions";
+        return GetJsonAsync(WithQuery(path, query), PortalJsonContext.Default.SessionPageDto, cancellationToken);
+    }
+
+    public Task<ProxyResult<ScanStatusDto>> GetScanStatusAsync(string workspaceId, CancellationToken cancellationToken) =>
+        GetJsonAsync($"{WorkspacePath(workspaceId)}/scan", PortalJsonContext.Default.ScanStatusDto, cancellationToken);
+
+    public Task<ProxyResult<SessionDetailDto>> GetSessionAsync(string workspaceId, string sessionId, CancellationToken cancellationToken) =>
+        GetJsonAsync(SessionPath(workspaceId, sessionId), PortalJsonContext.Default.SessionDetailDto, cancellationToken);
+
+    public Task<ProxyResult<SessionDetailDto>> RevealSessionAsync(string workspaceId, string sessionId, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Post, $"{SessionPath(workspaceId, sessionId)}/reveal", PortalJsonContext.Default.SessionDetailDto, cancellationToken);
+
+    public async Task<ProxyResult<HttpResponseMessage>> GetSessionsCsvAsync(string workspaceId, SessionQuery query, CancellationToken cancellationToken)
+    {
+        var (response, failure) = await SendAsync(HttpMethod.Get, WithQuery($"{WorkspacePath(workspaceId)}/sessions.csv", query), cancellationToken);
+        return failure is null ? ProxyResult<HttpResponseMessage>.Success(response!) : ProxyResult<HttpResponseMessage>.Fail(failure);
+    }
+
+    private Task<ProxyResult<T>> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Get, path, type, cancellationToken);
+
+    private async Task<ProxyResult<T>> SendJsonAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        var (response, failure) = await SendAsync(method, path, cancellationToken);
+        if (failure is not null) return ProxyResult<T>.Fail(failure);
+        using (response)
+        {
+            try
+            {
+                var value = await response!.Content.ReadFromJsonAsync(type, cancellationToken);
+                return value is null
+                    ? ProxyResult<T>.Fail(new(ProxyFailureKind.Unavailable, (int)response.StatusCode, "The proxy returned an empty response.", null))
+                    : ProxyResult<T>.Success(value);
+            }
+            catch (JsonException ex)
+            {
+                LogUnreadableResponse(logger, method.Method, StatusCodeOf(response!), ex);
+                return ProxyResult<T>.Fail(new(ProxyFailureKind.Unavailable, (int)response!.StatusCode, "The proxy returned a response the portal could not read.", null));
+            }
+        }
+    }
+
+    private async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        string token;
+        try
+        {
+            token = await tokens.GetAccessTokenAsync(cancellationToken);
+        }
+        catch (SignInRequiredException)
+        {
+            return (null, new(ProxyFailureKind.SignInRequired, null, "Please sign in again.", null));
+        }
+
+        using var request = new HttpRequestMessage(method, path);
+        request.Options.Set(ProxyBearerTokenHandler.AccessTokenKey, token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            LogProxyUnreachable(logger, method.Method, ex);
+            return (null, new(ProxyFailureKind.Unavailable, null, "The portal's backend is not reachable right now.", null));
+        }
+        catch (Exception ex) when (ex is TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            LogProxyUnreachable(logger, method.Method, ex);
+            return (null, new(ProxyFailureKind.Unavailable, null, "The portal's backend did not answer in time.", null));
+        }
+        catch (ExecutionRejectedException ex)
+        {
+            // The resilience pipeline from ServiceDefaults (open circuit breaker, total timeout).
+            LogProxyUnreachable(logger, method.Method, ex);
+            return (null, new(ProxyFailureKind.Unavailable, null, "The portal's backend is not reachable right now.", null));
+        }
+
+        if (response.IsSuccessStatusCode) return (response, null);
+        using (response)
+        {
+            return (null, await ToFailureAsync(response, cancellationToken));
+        }
+    }
+
+    private static async Task<ProxyFailure> ToFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var (title, detail, traceId) = await ReadProblemAsync(response, cancellationToken);
+        var status = (int)response.StatusCode;
+        var kind = response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => ProxyFailureKind.SignInRequired,
+            HttpStatusCode.Forbidden => ProxyFailureKind.Forbidden,
+            HttpStatusCode.NotFound => ProxyFailureKind.NotFound,
+            HttpStatusCode.BadRequest => ProxyFailureKind.BadRequest,
+            _ => ProxyFailureKind.Unavailable,
+        };
+        var message = kind switch
+        {
+            ProxyFailureKind.SignInRequired => "Please sign in again.",
+            ProxyFailureKind.Forbidden => detail ?? title ?? "You don't have access to this.",
+            ProxyFailureKind.NotFound => detail ?? title ?? "Not found.",
+            ProxyFailureKind.BadRequest => detail ?? title ?? "The request was not valid.",
+            _ => status == 429 ? "Too many requests right now; try again in a moment." : "The portal's backend failed to answer.",
+        };
+        return new(kind, status, message, traceId);
+    }
+
+    private static async Task<(string? Title, string? Detail, string? TraceId)> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json")) return default;
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return default;
+            return (Str(doc.RootElement, "title"), Str(doc.RootElement, "detail"), Str(doc.RootElement, "traceId"));
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+
+        static string? Str(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    }
+
+    private static int StatusCodeOf(HttpResponseMessage response) => (int)response.StatusCode;
+
+    // Ids are validated before they reach a path (traps.md) and each segment escaped anyway.
+    private static string WorkspacePath(string workspaceId) =>
+        Ids.IsValid(workspaceId) ? $"api/v1/workspaces/{Uri.EscapeDataString(workspaceId)}" : throw new ArgumentException("Invalid workspace id.", nameof(workspaceId));
+
+    private static string SessionPath(string workspaceId, string sessionId) =>
+        Ids.IsValid(sessionId) ? $"{WorkspacePath(workspaceId)}/sessions/{Uri.EscapeDataString(sessionId)}" : throw new ArgumentException("Invalid session id.", nameof(sessionId));
+
+    private static string WithQuery(string path, SessionQuery query)
+    {
+        var qs = query.ToQueryString();
+        return qs.Length == 0 ? path : $"{path}?{qs}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call {Method} could not be completed")]
+    private static partial void LogProxyUnreachable(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call {Method} returned {StatusCode} with an unreadable body")]
+    private static partial void LogUnreadableResponse(ILogger logger, string method, int statusCode, Exception exception);
+}
