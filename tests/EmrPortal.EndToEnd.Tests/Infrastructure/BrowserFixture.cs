@@ -1,0 +1,64 @@
+using Microsoft.Playwright;
+
+namespace EmrPortal.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright's .NET driver (the node driver ships inside the NuGet package, so this
+/// works offline; Playwright's own browser download is never used). One browser per test assembly; every test gets
+/// its own context (cookies, storage), like a fresh profile.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    /// <summary>Flags for a closed network and a root user (see DEVELOPERS.md / run-readme): no sandbox, no GPU, and
+    /// none of Chromium's background connections, which this machine refuses.</summary>
+    public static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("EMRPORTAL_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser did not start.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+    }
+
+    /// <summary>A fresh, signed-out browser profile pointed at <paramref name="baseAddress"/>, in UTC and en-US.</summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString().TrimEnd('/'),
+            TimezoneId = "UTC",
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        context.SetDefaultTimeout(20_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        return context;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
