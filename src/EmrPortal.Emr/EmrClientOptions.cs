@@ -41,7 +41,7 @@ public sealed class EmrClientOptions
     /// <summary>Base delay of the jittered exponential backoff.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Cap of one backoff delay (a server's <c>x-acs-retry-after</c> is honoured up to this too).</summary>
+    /// <summary>Cap of one computed backoff delay. A server's <c>x-acs-retry-after</c> is honoured as given (the total timeout still bounds it).</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Timeout of one attempt.</summary>

@@ -28,7 +28,7 @@ internal static class EmrErrorReader
         var code = Clean(body?.Code, options) is { Length: > 0 } c ? c : string.Create(CultureInfo.InvariantCulture, $"Http{(int)status}");
         var message = SecretRedactor.Redact(body?.Message, options)
             ?? (string.IsNullOrEmpty(response.ReasonPhrase) ? null : SecretRedactor.Redact(response.ReasonPhrase, options));
-        var requestId = Clean(body?.RequestId, options) ?? Clean(HeaderValue(response, "x-acs-request-id"), options);
+        var requestId = Clean(body?.RequestId, options) ?? Clean(RequestIdHeader(response), options);
         return new EmrApiException(
             status, code, message, requestId, Clean(body?.Recommend, options), RetryAfter(response), action);
     }
@@ -132,6 +132,9 @@ internal static class EmrErrorReader
             default: return false;
         }
     }
+
+    /// <summary>The gateway's <c>x-acs-request-id</c> response header, when present.</summary>
+    public static string? RequestIdHeader(HttpResponseMessage response) => HeaderValue(response, "x-acs-request-id");
 
     private static string? HeaderValue(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -237,7 +237,7 @@ public sealed class EmrServerlessSparkClient : IEmrServerlessSparkClient
                 throw Failed(activity, InvalidResponse(response, action, "the body is empty", null), workspaceId);
             }
 
-            var requestId = requestIdOf(result);
+            var requestId = requestIdOf(result) ?? EmrErrorReader.RequestIdHeader(response);
             activity?.SetTag(EmrTelemetry.RequestIdTag, requestId);
             EmrLog.CallSucceeded(_logger, action, workspaceId, requestId);
             return result;
@@ -260,8 +260,7 @@ public sealed class EmrServerlessSparkClient : IEmrServerlessSparkClient
 
     private static EmrApiException InvalidResponse(HttpResponseMessage response, string action, string why, Exception? inner) =>
         new(response.StatusCode, EmrErrorCodes.InvalidResponse, $"The response could not be read: {why}.",
-            response.Headers.TryGetValues("x-acs-request-id", out var ids) ? ids.FirstOrDefault() : null,
-            action: action, innerException: inner);
+            EmrErrorReader.RequestIdHeader(response), action: action, innerException: inner);
 
     // A response about another workspace must never be served under this one's authorization (traps.md).
     private static void EnsureSameWorkspace(string action, string requested, string? returned, string? requestId)
