@@ -178,7 +178,7 @@ public sealed class EmrServerlessSparkClient : IEmrServerlessSparkClient
         string action, string pathAction, string workspaceId, string sessionClusterId, string? queueName, CancellationToken cancellationToken)
     {
         var path = $"api/v1/workspaces/{EmrPath.Segment(workspaceId, nameof(workspaceId))}/sessionClusters/action/{pathAction}";
-        EmrPath.Segment(sessionClusterId, nameof(sessionClusterId));
+        _ = EmrPath.Segment(sessionClusterId, nameof(sessionClusterId)); // in the body, not the path, but the same id rules apply
         var query = new EmrQuery().Add("regionId", _options.CurrentValue.RegionId);
         var body = new SessionClusterActionRequest { SessionClusterId = sessionClusterId, QueueName = queueName };
         return SendAsync(
