@@ -12,9 +12,10 @@ namespace EmrPortal.Emulator.Tests.Infrastructure;
 
 /// <summary>
 /// The emulator in-process. Defaults for tests: two small workspaces, throttling off, extra keys (the reference's
-/// vector key, an STS key, a disabled key, an expired STS key). Pass settings to override, a fake clock to drive time.
+/// vector key, an STS key, a disabled key, an expired STS key). Pass settings to override, a fake clock to drive time,
+/// or <c>appDefaults</c> to run exactly what <c>dotnet run</c> runs.
 /// </summary>
-public sealed class EmulatorFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null)
+public sealed class EmulatorFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null, bool appDefaults = false)
     : WebApplicationFactory<EmulatorApp>
 {
     /// <summary>Header the test pipeline reads to pretend the caller is at another address (admin loopback tests).</summary>
@@ -57,9 +58,16 @@ public sealed class EmulatorFactory(IDictionary<string, string?>? settings = nul
     /// <summary>Now, as the emulator sees it.</summary>
     public DateTimeOffset Now => Clock?.GetUtcNow() ?? DateTimeOffset.UtcNow;
 
+    public HttpRequestMessage Get(string pathAndQuery, string action, SigningKey? key = null) =>
+        TestSigner.Get(pathAndQuery, action, key ?? DemoKey, Now);
+
+    public HttpRequestMessage Post(string path, string action, string json, SigningKey? key = null) =>
+        TestSigner.PostJson(path, action, json, key ?? DemoKey, Now);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var effective = DefaultSettings();
+        // appDefaults: run with the shipped appsettings (default seed, throttling on), changing only the log level.
+        var effective = appDefaults ? new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" } : DefaultSettings();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             effective[key] = value;
