@@ -48,13 +48,27 @@ internal sealed class PageTokenCodec
     public bool TryRead(string token, string binding, out int offset)
     {
         offset = 0;
-        if (token.Length > 64)
+        // Anything but a well-formed base64url string of the right size is simply not a token of ours.
+        if (token.Length is 0 or > 64 || !token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
             return false;
         }
 
         Span<byte> bytes = stackalloc byte[48];
-        if (!Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != PayloadLength + MacLength || bytes[0] != Version)
+        int written;
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(token, bytes, out written))
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (written != PayloadLength + MacLength || bytes[0] != Version)
         {
             return false;
         }
