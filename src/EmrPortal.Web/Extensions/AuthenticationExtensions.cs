@@ -103,7 +103,7 @@ public static class AuthenticationExtensions
         cookie.Events.OnSigningIn = async context =>
         {
             // Sliding renewals reset IssuedUtc; the absolute timeout counts from this first sign-in instead.
-            context.Properties.Items[SignedInAtKey] ??= time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            context.Properties.Items.TryAdd(SignedInAtKey, time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             await onSigningIn(context);
         };
         var onValidate = cookie.Events.OnValidatePrincipal;
