@@ -230,9 +230,15 @@ internal sealed class ProxyApiClient(Uri proxy, DemoIdentity identity)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
-    public async Task<(int Status, JsonNode? Body)> GetAsync(string userId, string pathAndQuery, CancellationToken ct)
+    public Task<(int Status, JsonNode? Body)> GetAsync(string userId, string pathAndQuery, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, userId, pathAndQuery, ct);
+
+    public Task<(int Status, JsonNode? Body)> PostAsync(string userId, string pathAndQuery, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, userId, pathAndQuery, ct);
+
+    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string userId, string pathAndQuery, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(proxy, pathAndQuery));
+        using var request = new HttpRequestMessage(method, new Uri(proxy, pathAndQuery));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", identity.MintToken(userId));
         using var response = await Http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);

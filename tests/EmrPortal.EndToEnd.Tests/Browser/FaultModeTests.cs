@@ -1,0 +1,45 @@
+using EmrPortal.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace EmrPortal.EndToEnd.Tests.Browser;
+
+public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser) : PortalTestBase(portal, browser)
+{
+    [Fact]
+    public async Task When_the_cloud_api_fails_the_list_shows_the_last_data_with_the_stale_banner_not_an_error()
+    {
+        const string ListApi = "/api/v1/workspaces/w-finance/sessions?sort=name&dir=asc";
+        var (status, fresh) = await Portal.ProxyApi.GetAsync("admin", ListApi, Ct);
+        Assert.Equal(200, status);
+        var page = await OpenAsync("admin", "/workspaces/w-finance/sessions?sort=name&dir=asc");
+        await Assertions.Expect(page.Locator("[data-testid='stale-banner']")).ToHaveCountAsync(0);
+
+        await using (await Portal.EmulatorAdmin.ChangeFaultsAsync(f => f["errorRate"] = 1.0, Ct))
+        {
+            await WaitUntilProxyServesStaleAsync(ListApi);
+
+            await page.ReloadAsync();
+            await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(fresh));
+
+            await Assertions.Expect(page.Locator("[data-testid='stale-banner']")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-testid='error-view']")).ToHaveCountAsync(0);
+            await PortalBrowser.ScreenshotAsync(page, "session-list-stale");
+        }
+    }
+
+    private async Task WaitUntilProxyServesStaleAsync(string listApi)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            var (status, body) = await Portal.ProxyApi.GetAsync("admin", listApi, Ct);
+            if (status == 200 && body!["stale"]!.GetValue<bool>())
+            {
+                return;
+            }
+
+            await Task.Delay(500, Ct);
+        }
+
+        Assert.Fail("The proxy never reported stale data while the emulator failed every call.");
+    }
+}

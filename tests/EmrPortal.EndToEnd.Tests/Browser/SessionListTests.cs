@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using EmrPortal.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace EmrPortal.EndToEnd.Tests.Browser;
+
+/// <summary>
+/// The list in a real browser against the real proxy. The oracle is the proxy's own API for the same query (its
+/// sorting/paging correctness is proven in the proxy's tests); here the point is that what a person clicks is what
+/// the proxy is asked, what it answers is what is shown, and the URL holds the whole view.
+/// </summary>
+public sealed class SessionListTests(PortalFixture portal, BrowserFixture browser) : PortalTestBase(portal, browser)
+{
+    private const string Workspace = "w-analytics";
+    private const string ListPath = "/workspaces/w-analytics/sessions";
+
+    [Theory]
+    [InlineData("name", "name")]
+    [InlineData("state", "state")]
+    [InlineData("kind", "kind")]
+    [InlineData("queue", "queueName")]
+    [InlineData("owner", "userName")]
+    [InlineData("release", "releaseVersion")]
+    [InlineData("created", "gmtCreate")]
+    [InlineData("started", "startTime")]
+    public async Task Clicking_a_column_header_sorts_all_sessions_both_ways_like_the_proxy(string column, string sortKey)
+    {
+        var page = await OpenAsync("admin", ListPath);
+        var header = page.Locator($"[data-testid='sort-{column}']");
+
+        string? firstDir = null;
+        for (var click = 0; click < 2; click++)
+        {
+            var before = page.Url;
+            await header.ClickAsync();
+            await page.WaitForURLAsync(url => url != before);
+            await PortalBrowser.WaitForReadyAsync(page);
+
+            var sort = PortalBrowser.QueryValue(page.Url, "sort") ?? "startTime";
+            var dir = PortalBrowser.QueryValue(page.Url, "dir") ?? "desc";
+            Assert.Equal(sortKey, sort);
+            Assert.NotEqual(firstDir, dir);
+            firstDir ??= dir;
+
+            var expected = await ProxyPageAsync($"sort={sortKey}&dir={dir}");
+            await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(expected));
+            await Assertions.Expect(page.Locator($"[data-testid='header-{column}']"))
+                .ToHaveAttributeAsync("aria-sort", dir == "asc" ? "ascending" : "descending");
+        }
+    }
+
+    [Fact]
+    public async Task Last_page_button_shows_the_last_rows_of_the_whole_workspace()
+    {
+        var total = PortalFixture.SeededWorkspaces.Single(w => w.Id == Workspace).Sessions;
+        var lastPage = (total + 24) / 25;
+        var page = await OpenAsync("admin", $"{ListPath}?sort=name&dir=asc");
+
+        await page.Locator("[data-testid='page-last']").ClickAsync();
+        await PortalBrowser.WaitForListAsync(page, "page", lastPage.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var expected = await ProxyPageAsync($"sort=name&dir=asc&page={lastPage}");
+        await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(expected));
+        var rows = await PortalBrowser.RowIdsAsync(page);
+        Assert.Equal(total - ((lastPage - 1) * 25), rows.Count);
+        await Assertions.Expect(page.Locator("[data-testid='pager-range']")).ToHaveTextAsync($"{((lastPage - 1) * 25) + 1}–{total} of {total}");
+        await Assertions.Expect(page.Locator("[data-testid='page-next']")).ToBeDisabledAsync();
+        await PortalBrowser.ScreenshotAsync(page, "session-list-last-page");
+    }
+
+    [Fact]
+    public async Task Search_and_filters_narrow_the_rows_and_the_url_captures_them()
+    {
+        var all = await ProxyPageAsync("pageSize=200");
+        var first = all!["items"]!.AsArray()[0]!;
+        var owner = first["userName"]?.GetValue<string>() ?? first["userId"]!.GetValue<string>();
+        var queue = first["queueName"]!.GetValue<string>();
+        var page = await OpenAsync("admin", ListPath);
+
+        // Free-text search (debounced) goes to the URL as q=…
+        await page.Locator("#session-search").FillAsync(owner);
+        await PortalBrowser.WaitForListAsync(page, "q", owner);
+        var searched = await ProxyPageAsync($"q={Uri.EscapeDataString(owner)}");
+        await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(searched));
+        Assert.True(searched!["totalCount"]!.GetValue<int>() < all["totalCount"]!.GetValue<int>(), "search did not narrow the list");
+
+        // A queue filter adds queue=… and keeps q.
+        await page.Locator("#filter-queue").FillAsync(queue);
+        await page.Locator("#filter-queue").PressAsync("Enter");
+        await PortalBrowser.WaitForListAsync(page, "queue", queue);
+        Assert.Equal(owner, PortalBrowser.QueryValue(page.Url, "q"));
+        var filtered = await ProxyPageAsync($"q={Uri.EscapeDataString(owner)}&queue={Uri.EscapeDataString(queue)}");
+        await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(filtered));
+        Assert.Contains(first["sessionClusterId"]!.GetValue<string>(), await PortalBrowser.RowIdsAsync(page));
+
+        // A state filter from the select.
+        var state = first["state"]!.GetValue<string>();
+        await page.Locator("[data-testid='filter-state']").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText(state, new() { Exact = true }).ClickAsync();
+        await PortalBrowser.WaitForListAsync(page, "state", state);
+        var narrowed = await ProxyPageAsync($"q={Uri.EscapeDataString(owner)}&queue={Uri.EscapeDataString(queue)}&state={state}");
+        await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(narrowed));
+    }
+
+    [Fact]
+    public async Task Reloading_a_list_url_restores_the_exact_view()
+    {
+        var all = await ProxyPageAsync("pageSize=200");
+        var kind = all!["items"]!.AsArray()[0]!["kind"]!.GetValue<string>();
+        var query = $"page=2&pageSize=10&sort=name&dir=desc&kind={kind}";
+        var expected = SignInTests.Ids(await ProxyPageAsync(query));
+        Assert.NotEmpty(expected);
+
+        var page = await OpenAsync("admin", $"{ListPath}?{query}");
+        await PortalBrowser.ExpectRowsAsync(page, expected);
+        await page.ReloadAsync();
+
+        await PortalBrowser.ExpectRowsAsync(page, expected);
+        Assert.Equal($"{ListPath}?{query}", PortalBrowser.PathAndQuery(page.Url));
+        await Assertions.Expect(page.Locator("[data-testid='header-name']")).ToHaveAttributeAsync("aria-sort", "descending");
+        await Assertions.Expect(page.Locator("[data-testid='page-number']")).ToContainTextAsync("Page 2");
+    }
+
+    [Fact]
+    public async Task List_page_screenshot_is_saved_as_a_test_artifact_and_for_the_readme()
+    {
+        var page = await OpenAsync("admin", ListPath);
+        await Assertions.Expect(page.Locator("[data-testid='session-row']")).ToHaveCountAsync(25);
+
+        var path = await PortalBrowser.ScreenshotAsync(page, "session-list");
+
+        Assert.True(new FileInfo(path).Length > 20_000, "the screenshot is suspiciously small");
+        // README shows docs/screenshots/session-list.png; refreshed on request so test runs do not churn the repository.
+        var docs = Path.Combine(RepositoryPaths.Docs, "screenshots", "session-list.png");
+        if (!File.Exists(docs) || Environment.GetEnvironmentVariable("EMRPORTAL_UPDATE_DOCS_SCREENSHOTS") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
+            File.Copy(path, docs, overwrite: true);
+        }
+    }
+
+    private async Task<JsonNode?> ProxyPageAsync(string query)
+    {
+        var (status, body) = await Portal.ProxyApi.GetAsync("admin", $"/api/v1/workspaces/{Workspace}/sessions?{query}", Ct);
+        Assert.Equal(200, status);
+        return body;
+    }
+}

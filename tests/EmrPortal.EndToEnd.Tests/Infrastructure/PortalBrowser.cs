@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace EmrPortal.EndToEnd.Tests.Infrastructure;
+
+/// <summary>What a person does in the portal, in Playwright terms, against the Web app's data-testid contract.</summary>
+internal static partial class PortalBrowser
+{
+    /// <summary>On the demo sign-in page (<c>/signin?returnUrl=…</c>): picks the user and waits to leave the page.</summary>
+    public static async Task SignInAsync(IPage page, string userId)
+    {
+        await page.WaitForURLAsync(SignInUrl());
+        await page.Locator($"[data-testid='signin-as-{userId}']").ClickAsync();
+        await page.WaitForURLAsync(url => !SignInUrl().IsMatch(url));
+    }
+
+    /// <summary>Opens <paramref name="pathAndQuery"/> in a new page, signing in as <paramref name="userId"/> when the portal asks.</summary>
+    public static async Task<IPage> OpenAsSignedInAsync(IBrowserContext context, string userId, string pathAndQuery)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(pathAndQuery);
+        await page.WaitForURLAsync(url => SignInUrl().IsMatch(url) || PathAndQuery(url) == pathAndQuery);
+        if (SignInUrl().IsMatch(page.Url))
+        {
+            await SignInAsync(page, userId);
+        }
+
+        return page;
+    }
+
+    /// <summary>Waits until the page's main view says it has loaded what its URL asks for (<c>data-ready="true"</c>).</summary>
+    public static Task WaitForReadyAsync(IPage page, float timeoutMs = 30_000) =>
+        page.Locator("[data-ready='true']").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
+
+    /// <summary>Session ids of the rows shown, in order.</summary>
+    public static async Task<IReadOnlyList<string>> RowIdsAsync(IPage page)
+    {
+        var rows = page.Locator("[data-testid='session-row']");
+        var ids = new List<string>();
+        for (var i = 0; i < await rows.CountAsync(); i++)
+        {
+            ids.Add(await rows.Nth(i).GetAttributeAsync("data-session-id") ?? "");
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Waits until the list is ready and shows exactly <paramref name="expected"/> (ids, in order). Polling, because
+    /// the browser's URL changes a moment before the circuit renders the view it names.
+    /// </summary>
+    public static async Task ExpectRowsAsync(IPage page, IReadOnlyList<string> expected, float timeoutMs = 15_000)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMilliseconds(timeoutMs);
+        IReadOnlyList<string> shown = [];
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            await WaitForReadyAsync(page, timeoutMs);
+            shown = await RowIdsAsync(page);
+            if (shown.SequenceEqual(expected))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(expected, shown);
+    }
+
+    /// <summary>Waits for a list URL to carry <paramref name="parameter"/>=<paramref name="value"/> and for that view to load.</summary>
+    public static async Task WaitForListAsync(IPage page, string parameter, string value)
+    {
+        await page.WaitForURLAsync(url => QueryValue(url, parameter) == value);
+        await WaitForReadyAsync(page);
+    }
+
+    public static string? QueryValue(string url, string parameter)
+    {
+        var query = new Uri(url).Query.TrimStart('?');
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            if (Uri.UnescapeDataString(parts[0]) == parameter)
+            {
+                return parts.Length > 1 ? Uri.UnescapeDataString(parts[1].Replace('+', ' ')) : "";
+            }
+        }
+
+        return null;
+    }
+
+    public static string PathAndQuery(string url) => new Uri(url).PathAndQuery;
+
+    /// <summary>A full-page PNG under artifacts/screenshots; returns its path.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(RepositoryPaths.Screenshots, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    [GeneratedRegex(@"/signin(\?|$)")]
+    private static partial Regex SignInUrl();
+}
