@@ -93,12 +93,15 @@ public static class AuthenticationExtensions
             o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
         });
 
+        // App-only (client credentials) tokens carry no scp; in Entra mode they need an app permission (an app role
+        // granted to the calling application). Demo tokens are always user tokens, so there the scope is mandatory.
+        var acceptAppTokens = string.Equals(mode, EntraMode, StringComparison.OrdinalIgnoreCase);
         var apiPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
             .RequireAssertion(ctx =>
                 Caller.HasScope(ctx.User, requiredScope)
-                // App-only tokens carry no scp; they need an app permission (an app role granted to the client).
-                || (!ctx.User.HasClaim(c => c.Type == Caller.ScopeClaim)
+                || (acceptAppTokens
+                    && !ctx.User.HasClaim(c => c.Type == Caller.ScopeClaim)
                     && ctx.User.FindAll(Caller.RolesClaim).Any(r => appPermissions.Contains(r.Value, StringComparer.Ordinal))))
             .Build();
         builder.Services.AddAuthorizationBuilder()

@@ -7,19 +7,30 @@ namespace EmrPortal.Proxy.Upstream;
 /// <summary>What the proxy last learned about the cloud API: when a call last succeeded, and whether credentials were refused since.</summary>
 internal sealed class UpstreamHealth(TimeProvider time)
 {
+    private long _sequence;
     private long _lastSuccessTicks;
+    private long _lastSuccessSequence;
     private long _lastAuthFailureTicks;
+    private long _lastAuthFailureSequence;
 
     public DateTimeOffset? LastSuccess => Read(ref _lastSuccessTicks);
     public DateTimeOffset? LastAuthFailure => Read(ref _lastAuthFailureTicks);
 
-    public void RecordSuccess() => Interlocked.Exchange(ref _lastSuccessTicks, time.GetUtcNow().UtcTicks);
+    /// <summary>True when the most recent verdict about the credentials was a refusal (ordered by event, not clock).</summary>
+    public bool CredentialsRefusedLast => Interlocked.Read(ref _lastAuthFailureSequence) > Interlocked.Read(ref _lastSuccessSequence);
+
+    public void RecordSuccess()
+    {
+        Interlocked.Exchange(ref _lastSuccessTicks, time.GetUtcNow().UtcTicks);
+        Interlocked.Exchange(ref _lastSuccessSequence, Interlocked.Increment(ref _sequence));
+    }
 
     public void RecordFailure(Exception exception)
     {
         if (exception is EmrApiException { IsAuthError: true })
         {
             Interlocked.Exchange(ref _lastAuthFailureTicks, time.GetUtcNow().UtcTicks);
+            Interlocked.Exchange(ref _lastAuthFailureSequence, Interlocked.Increment(ref _sequence));
         }
     }
 
@@ -90,7 +101,7 @@ internal sealed class UpstreamReadinessCheck(IEmrServerlessSparkClient client, U
     {
         var success = health.LastSuccess;
         var authFailure = health.LastAuthFailure;
-        if (authFailure is not null && (success is null || authFailure > success))
+        if (authFailure is not null && health.CredentialsRefusedLast)
         {
             // Rotated credentials may fix it: re-probe once the refusal is no longer fresh.
             return now - authFailure < ProbeSpacing ? HealthCheckResult.Unhealthy("The cloud API refused the credentials.") : null;

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using EmrPortal.Emulator;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -52,6 +53,8 @@ public class ProxyHost : IAsyncDisposable
             b.ConfigureTestServices(s =>
             {
                 s.RemoveAll<ILoggerProvider>();
+                // TestServer requests have no remote address; the admin API serves loopback callers only.
+                s.AddTransient<IStartupFilter, LoopbackCallerStartupFilter>();
                 if (time is not null)
                 {
                     s.AddSingleton(time);
@@ -195,19 +198,17 @@ public class ProxyHost : IAsyncDisposable
     /// <summary>Calls the emulator's loopback-only admin API (stats, faults).</summary>
     public async Task<string> EmulatorAdminAsync(string method, string path, string? json = null)
     {
-        var context = await Emulator.Server.SendAsync(c =>
+        using var client = Emulator.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (json is not null)
         {
-            c.Request.Method = method;
-            c.Request.Path = path;
-            c.Connection.RemoteIpAddress = IPAddress.Loopback;
-            if (json is not null)
-            {
-                c.Request.ContentType = "application/json";
-                c.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-            }
-        }, TestContext.Current.CancellationToken);
-        Assert.InRange(context.Response.StatusCode, 200, 299);
-        return await new StreamReader(context.Response.Body).ReadToEndAsync(TestContext.Current.CancellationToken);
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"emulator {method} {path} → {(int)response.StatusCode}: {body}");
+        return body;
     }
 
     public async ValueTask DisposeAsync()
@@ -286,4 +287,17 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             lines.Enqueue(new LogLine(category, logLevel, formatter(state, exception), values, exception?.ToString()));
         }
     }
+}
+
+internal sealed class LoopbackCallerStartupFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
