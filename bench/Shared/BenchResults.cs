@@ -51,9 +51,16 @@ public sealed record LoadResults(
     int Concurrency,
     int Identities,
     LatencySummary Warm,
+    LatencySummary WarmUnfiltered,
+    LatencySummary WarmFiltered,
+    double ProxyCpuUsPerWarmRequest,
     long WarmUpstreamCalls,
     LatencySummary? WarmPaced,
+    LatencySummary? WarmPacedUnfiltered,
+    LatencySummary? WarmPacedFiltered,
+    double? ProxyCpuUsPerPacedRequest,
     double? WarmPacedOfferedRps,
+    string LoadAverageAtWarm,
     LatencySummary NaiveConcurrent,
     LatencySummary NaiveSingle,
     int CoalescingRequests,
@@ -64,11 +71,12 @@ public sealed record LoadResults(
     double ColdFirstPageMs,
     long ColdUpstreamCalls,
     double ColdRatio,
-    PartitionedScanResult? Partitioned,
+    IReadOnlyList<PartitionedScanResult> Partitioned,
     IReadOnlyList<string> Notes);
 
 /// <summary>The driver's own partitioned-scan prototype against the same emulator (evidence for the proxy, not the proxy).</summary>
 public sealed record PartitionedScanResult(
+    string Variant,
     int Partitions,
     int MaxParallel,
     long UpstreamCalls,

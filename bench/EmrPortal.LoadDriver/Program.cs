@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace EmrPortal.LoadDriver;
+
+/// <summary>
+/// <c>run --emulator &lt;dll&gt; --proxy &lt;dll&gt; --results load.json [--logs dir] [--sessions 10000] [--latency-ms 50]
+/// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--no-partitioned]</c>: the
+/// bounded loopback load run. <c>report --micro m.json --scaling s.json --load l.json --out docs/benchmarks.md</c>:
+/// writes the markdown report from the result files.
+/// </summary>
+public static class LoadDriverProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return Usage();
+        }
+
+        var options = Parse(args[1..]);
+        switch (args[0])
+        {
+            case "run":
+                return await LoadRun.RunAsync(new LoadOptions
+                {
+                    EmulatorDll = Required(options, "emulator"),
+                    ProxyDll = Required(options, "proxy"),
+                    ResultsPath = Required(options, "results"),
+                    LogDirectory = options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
+                    Sessions = Int(options, "sessions", 10_000),
+                    LatencyMs = Int(options, "latency-ms", 50),
+                    Concurrency = Int(options, "concurrency", 32),
+                    Identities = Int(options, "identities", 8),
+                    WarmRequests = Int(options, "warm-requests", 30_000),
+                    WarmCap = TimeSpan.FromSeconds(Int(options, "warm-seconds", 30)),
+                    NaiveRequests = Int(options, "naive-requests", 64),
+                    NaiveCap = TimeSpan.FromSeconds(Int(options, "naive-seconds", 60)),
+                    Coalescing = Int(options, "coalescing", 50),
+                    Partitioned = !options.ContainsKey("no-partitioned"),
+                });
+            case "report":
+                return BenchReport.Write(
+                    Required(options, "micro"), Required(options, "scaling"), Required(options, "load"), Required(options, "out"),
+                    options.GetValueOrDefault("total-seconds"));
+            default:
+                return Usage();
+        }
+    }
+
+    private static Dictionary<string, string> Parse(string[] args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Unexpected argument {args[i]}.");
+            }
+
+            var name = args[i][2..];
+            var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            result[name] = hasValue ? args[++i] : "true";
+        }
+
+        return result;
+    }
+
+    private static string Required(Dictionary<string, string> options, string name) =>
+        options.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
+
+    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
+        options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: EmrPortal.LoadDriver run --emulator <dll> --proxy <dll> --results <json> [options]");
+        Console.Error.WriteLine("       EmrPortal.LoadDriver report --micro <json> --scaling <json> --load <json> --out <md>");
+        return 2;
+    }
+}
