@@ -173,7 +173,9 @@ internal sealed partial class SnapshotStore(
     {
         var workspaceId = entry.WorkspaceId;
         var o = options.CurrentValue;
-        var startedAt = time.GetUtcNow();
+        // Millisecond precision: the same asOf whether this snapshot is read here or by another instance from L2.
+        var now = time.GetUtcNow();
+        var startedAt = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMillisecond));
         var stopwatch = time.GetTimestamp();
         try
         {

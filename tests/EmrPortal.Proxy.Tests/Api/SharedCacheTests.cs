@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EmrPortal.Contracts;
+using EmrPortal.Proxy.Tests.Infrastructure;
+
+namespace EmrPortal.Proxy.Tests.Api;
+
+/// <summary>Two proxy instances share a real redis-server as L2: B serves the snapshot A scanned, without scanning.</summary>
+public sealed class SharedCacheTests : IAsyncLifetime
+{
+    private Process? _redis;
+    private ProxyHost? _a;
+    private ProxyHost? _b;
+
+    public async ValueTask InitializeAsync()
+    {
+        var port = FreePort();
+        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        });
+        Assert.NotNull(_redis);
+        for (var i = 0; i < 100 && !CanConnect(port); i++) await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.True(CanConnect(port), "redis-server did not start");
+
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{port}" };
+        _a = new ProxyHost(proxySettings: settings);
+        _b = new ProxyHost(proxySettings: settings, sharedEmulator: _a.Emulator);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_b is not null) await _b.DisposeAsync();
+        if (_a is not null) await _a.DisposeAsync();
+        if (_redis is { HasExited: false })
+        {
+            _redis.Kill();
+            await _redis.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        _redis?.Dispose();
+    }
+
+    [Fact]
+    public async Task Second_instance_serves_the_snapshot_from_redis_without_scanning()
+    {
+        var (fromA, bodyA) = await _a!.GetAsync("admin", "/api/v1/workspaces/w-large/sessions?sort=name&page=7");
+        Assert.Equal(HttpStatusCode.OK, fromA.StatusCode);
+        Assert.Equal(100, _a.Calls.Count("ListSessionClusters"));
+
+        var (fromB, bodyB) = await _b!.GetAsync("viewer", "/api/v1/workspaces/w-analytics/sessions");
+        Assert.Equal(HttpStatusCode.OK, fromB.StatusCode);
+        var (largeFromB, largeBodyB) = await _b.GetAsync("admin", "/api/v1/workspaces/w-large/sessions?sort=name&page=7");
+
+        Assert.Equal(HttpStatusCode.OK, largeFromB.StatusCode);
+        Assert.Equal(bodyA, largeBodyB); // same items, same asOf
+        Assert.Equal(4, _b.Calls.Count("ListSessionClusters")); // only w-analytics, which A never scanned
+        Assert.Contains(_b.Logs.Lines, l => l.Message.Contains("Adopted the shared snapshot of workspace w-large", StringComparison.Ordinal));
+        _ = PortalJsonContext.Default;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
