@@ -32,6 +32,9 @@ public sealed class PortalFixture : IAsyncLifetime
 
     internal RunningApp? Web { get; private set; }
 
+    /// <summary>Receives the three apps' traces (OTLP/HTTP), as the Aspire dashboard would.</summary>
+    internal OtlpCollector Telemetry { get; } = new();
+
     internal EmulatorAdminClient EmulatorAdmin => new(Require(Emulator).BaseAddress);
 
     internal ProxyApiClient ProxyApi => new(Require(Proxy).BaseAddress, Identity);
@@ -59,19 +62,19 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         // In dependency order: each app is configured with the address its upstream actually bound.
-        Emulator = await StartAsync("Emulator", "emulator", EmulatorSettings(), ct);
+        Emulator = await StartAsync("Emulator", "emulator", WithTelemetry(EmulatorSettings(), "emulator"), ct);
         if (Emulator is null)
         {
             return;
         }
 
-        Proxy = await StartAsync("Proxy", "proxy", ProxySettings(Emulator.BaseAddress, Identity.PublicKeyPem), ct);
+        Proxy = await StartAsync("Proxy", "proxy", WithTelemetry(ProxySettings(Emulator.BaseAddress, Identity.PublicKeyPem), "proxy"), ct);
         if (Proxy is null)
         {
             return;
         }
 
-        Web = await StartAsync("Web", "web", WebSettings(Proxy.BaseAddress, Identity.PrivateKeyPem), ct);
+        Web = await StartAsync("Web", "web", WithTelemetry(WebSettings(Proxy.BaseAddress, Identity.PrivateKeyPem), "web"), ct);
         if (Web is not null)
         {
             await CheckBlazorScriptAsync(Web.BaseAddress, ct);
@@ -89,6 +92,7 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         Identity.Dispose();
+        await Telemetry.DisposeAsync();
     }
 
     /// <summary>Throws the startup errors (with each app's output) if the portal is not fully up.</summary>
@@ -142,6 +146,16 @@ public sealed class PortalFixture : IAsyncLifetime
         ["Authentication__Demo__PrivateKeyPem"] = privateKeyPem,
         ["ConnectionStrings__redis"] = redis,
     };
+
+    private Dictionary<string, string?> WithTelemetry(Dictionary<string, string?> settings, string serviceName)
+    {
+        foreach (var (key, value) in Telemetry.ExporterSettings(serviceName))
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     private async Task<RunningApp?> StartAsync(string app, string name, Dictionary<string, string?> settings, CancellationToken ct)
     {
