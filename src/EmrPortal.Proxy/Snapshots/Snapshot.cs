@@ -13,6 +13,12 @@ internal sealed class Snapshot
     private readonly SessionSummaryDto[] _sessions;
     private readonly int[][] _ascending;
     private readonly int[][] _descending;
+    // Upper-cased "id\nname\nuserName\nuserId\nqueue" per session: one vectorized ordinal search per session
+    // instead of five case-insensitive ones (q has no control characters, so it cannot match across fields).
+    private readonly string[] _searchText;
+    // Recent filtered orders, so paging through one filtered view costs one pass, not one per page.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(SessionSortKey, bool, SessionFilter), int[]> _filtered = new();
+    private const int MaxCachedFilters = 32;
 
     private Snapshot(string workspaceId, SessionSummaryDto[] sessions, DateTimeOffset asOf, int upstreamPages, TimeSpan scanDuration)
     {
@@ -41,6 +47,12 @@ internal sealed class Snapshot
         }
 
         CountsByState = counts;
+        _searchText = new string[sessions.Length];
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            var x = sessions[i];
+            _searchText[i] = string.Join('\n', x.SessionClusterId, x.Name, x.UserName, x.UserId, x.QueueName).ToUpperInvariant();
+        }
     }
 
     public string WorkspaceId { get; }
@@ -85,16 +97,13 @@ internal sealed class Snapshot
             return (items, order.Length);
         }
 
-        var total = 0;
-        foreach (var index in order)
+        var matching = Matching(view.Sort, view.Descending, view.Filter).Span;
+        for (var i = offset; i < matching.Length && i < offset + view.PageSize; i++)
         {
-            var s = _sessions[index];
-            if (!Matches(s, view.Filter)) continue;
-            if (total >= offset && items.Count < view.PageSize) items.Add(s);
-            total++;
+            items.Add(_sessions[matching[(int)i]]);
         }
 
-        return (items, total);
+        return (items, matching.Length);
     }
 
     /// <summary>Indices of the matching sessions in the requested order (one pass).</summary>
@@ -102,14 +111,23 @@ internal sealed class Snapshot
     {
         var all = (descending ? _descending : _ascending)[(int)key];
         if (filter.IsEmpty) return all;
-        var order = all.AsSpan();
+        if (_filtered.TryGetValue((key, descending, filter), out var cached)) return cached;
+
+        var upperQ = filter.Q?.ToUpperInvariant();
+        var fieldFilter = filter with { Q = null };
         var result = new List<int>();
-        foreach (var index in order)
+        foreach (var index in all)
         {
-            if (Matches(_sessions[index], filter)) result.Add(index);
+            var s = _sessions[index];
+            if (!fieldFilter.IsEmpty && !Matches(s, fieldFilter)) continue;
+            if (upperQ is not null && !_searchText[index].Contains(upperQ, StringComparison.Ordinal)) continue;
+            result.Add(index);
         }
 
-        return result.ToArray();
+        var array = result.ToArray();
+        if (_filtered.Count >= MaxCachedFilters) _filtered.Clear();
+        _filtered[(key, descending, filter)] = array;
+        return array;
     }
 
     public static bool Matches(SessionSummaryDto s, SessionFilter f)
