@@ -9,7 +9,14 @@ public sealed record MeDto(
     string Name,
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> Workspaces,
-    bool IsAdmin);
+    bool IsAdmin)
+{
+    /// <summary>Cloud user names (<c>userName</c> upstream) mapped to this identity, for "my sessions".</summary>
+    public IReadOnlyList<string> CloudUserNames { get; init; } = [];
+
+    /// <summary>Whether the caller may start/stop sessions (feature switch on, and owner or Portal.Operator).</summary>
+    public bool CanStartStop { get; init; }
+}
 
 /// <summary>One workspace the caller may see (<c>GET /api/v1/workspaces</c>).</summary>
 public sealed record WorkspaceDto(
@@ -42,7 +49,20 @@ public sealed record SessionSummaryDto(
     DateTimeOffset? StartTime,
     bool? AutoStartEnabled,
     bool? AutoStopEnabled,
-    int? AutoStopIdleTimeoutMinutes);
+    int? AutoStopIdleTimeoutMinutes)
+{
+    /// <summary>When the session entered its current state, as observed by the portal (null if never observed).</summary>
+    public DateTimeOffset? StateSince { get; init; }
+
+    /// <summary>Upstream no longer lists this session; this is its last known data.</summary>
+    public bool NoLongerListed { get; init; }
+
+    /// <summary>The session's release is older than the newest release the cloud offers.</summary>
+    public bool ReleaseOutdated { get; init; }
+
+    /// <summary>The caller pinned this session.</summary>
+    public bool Pinned { get; init; }
+}
 
 /// <summary>One page of a session list. <see cref="Stale"/> is true when the data is older than the freshness TTL
 /// (e.g. upstream is failing and the last good snapshot is served).</summary>

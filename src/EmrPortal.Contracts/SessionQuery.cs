@@ -25,6 +25,10 @@ public sealed record SessionQuery
     public string? Queue { get; init; }
     public string? Owner { get; init; }
     public string? Q { get; init; }
+    /// <summary>Only sessions owned by the caller's mapped cloud user(s).</summary>
+    public bool Mine { get; init; }
+    /// <summary><see cref="ListedFilter"/>: current (default), gone, or all.</summary>
+    public string? Listed { get; init; }
 
     /// <summary>Query-string form (no leading '?'), values RFC 3986-escaped, defaults omitted.</summary>
     public string ToQueryString()
@@ -45,6 +49,8 @@ public sealed record SessionQuery
         Add(QueryNames.Queue, Queue);
         Add(QueryNames.Owner, Owner);
         Add(QueryNames.Q, Q);
+        if (Mine) Add(QueryNames.Mine, "true");
+        if (Listed is not null && Listed != ListedFilter.Current) Add(QueryNames.Listed, Listed);
         return sb.ToString();
     }
 }
@@ -60,6 +66,8 @@ public static class QueryNames
     public const string Queue = "queue";
     public const string Owner = "owner";
     public const string Q = "q";
+    public const string Mine = "mine";
+    public const string Listed = "listed";
 }
 
 public static class SortKeys
