@@ -28,7 +28,7 @@ internal static class ScalingCurve
             var point = Measure(n);
             points.Add(point);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs"));
+                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | storage-order pass p50 {point.StorageOrderPassP50Us,9:F1} µs"));
         }
 
         if (resultsPath is not null)
@@ -62,6 +62,9 @@ internal static class ScalingCurve
         var filtered = TimeViews(snapshot, n <= 10_000 ? 2_000 : 600, () =>
             new SessionView(random.Next(1, 4), 25, RandomKey(random), random.Next(2) == 0, RandomFilter(random)));
 
+        // Diagnostic: the same filters evaluated over the sessions in storage order (sequential memory), not in a sort order.
+        var storage = TimeStorageOrderPass(snapshot, n <= 10_000 ? 2_000 : 600, random);
+
         return new ScalingPoint(
             n,
             Median(buildTimes),
@@ -70,7 +73,32 @@ internal static class ScalingCurve
             Percentile(filtered, 0.50),
             Percentile(filtered, 0.95),
             unfiltered.Length,
-            filtered.Length);
+            filtered.Length,
+            Percentile(storage, 0.50));
+    }
+
+    private static double[] TimeStorageOrderPass(Snapshot snapshot, int count, Random random)
+    {
+        var sessions = snapshot.Sessions;
+        var times = new double[count];
+        var sink = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var filter = RandomFilter(random);
+            var start = Stopwatch.GetTimestamp();
+            for (var j = 0; j < sessions.Count; j++)
+            {
+                if (Snapshot.Matches(sessions[j], filter))
+                {
+                    sink++;
+                }
+            }
+
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        GC.KeepAlive(sink);
+        return times;
     }
 
     private static Snapshot Build(SessionSummaryDto[] sessions) =>

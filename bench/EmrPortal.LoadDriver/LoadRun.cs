@@ -120,6 +120,23 @@ internal static class LoadRun
         var warm = await Load.ClosedLoopAsync("warm closed loop", o.Concurrency, o.WarmRequests, o.WarmCap, ProxyPage(http, tokens, Large, o.Sessions), ct);
         var warmCpuUs = (proxy.CpuTime - cpuBefore).TotalMicroseconds / Math.Max(1, warm.All.Requests + warm.All.Failures);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  proxy CPU per request: {warmCpuUs:F0} µs (unfiltered p95 {warm.Unfiltered.P95Ms:F2} ms, filtered p95 {warm.Filtered.P95Ms:F2} ms)"));
+
+        // Where the CPU goes: the same closed loop on the cheapest authenticated route, then on each kind of view.
+        var cpuBreakdown = new List<CpuShare>();
+        foreach (var (label, request) in new (string, Load.Request)[]
+                 {
+                     ("GET /api/v1/me (authentication + pipeline only)", MeRequest(http, tokens)),
+                     ("unfiltered page views", ProxyPage(http, tokens, Large, o.Sessions, ViewMix.Unfiltered)),
+                     ("filtered / searched page views", ProxyPage(http, tokens, Large, o.Sessions, ViewMix.Filtered)),
+                 })
+        {
+            var before = proxy.CpuTime;
+            var phase = await Load.ClosedLoopAsync($"cpu: {label}", o.Concurrency, 3_000, TimeSpan.FromSeconds(15), request, ct);
+            var us = (proxy.CpuTime - before).TotalMicroseconds / Math.Max(1, phase.All.Requests + phase.All.Failures);
+            cpuBreakdown.Add(new CpuShare(label, phase.All.Requests, us, phase.All.RequestsPerSecond));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  proxy CPU per request: {us:F0} µs"));
+        }
+
         var pacedRps = Math.Max(50, Math.Round(warm.All.RequestsPerSecond * 0.5 / 50) * 50);
         var pacedTotal = (int)Math.Min(o.WarmRequests, pacedRps * 15);
         Console.WriteLine($"Warm paced ({o.Concurrency} clients, open loop at {pacedRps} req/s = about half the closed-loop throughput)...");
@@ -168,7 +185,7 @@ internal static class LoadRun
         var results = new LoadResults(
             DateTimeOffset.UtcNow, o.Sessions, o.LatencyMs, UpstreamPageSize, o.Concurrency, o.Identities,
             warm.All, warm.Unfiltered, warm.Filtered, warmCpuUs, warmCalls,
-            paced.All, paced.Unfiltered, paced.Filtered, pacedCpuUs, pacedRps, loadAverage,
+            paced.All, paced.Unfiltered, paced.Filtered, pacedCpuUs, pacedRps, loadAverage, cpuBreakdown,
             naiveConcurrent.All, naiveSingle.All,
             o.Coalescing, coalescingOk, coalescingCalls, expectedPages, coalescingMax,
             coldMs, coldCalls, coldRatio, partitioned, notes);
@@ -223,12 +240,12 @@ internal static class LoadRun
         ["Logging__LogLevel__EmrPortal.Proxy.Snapshots"] = "Information",
     };
 
-    private static Load.Request ProxyPage(HttpClient http, DemoTokens tokens, string workspaceId, int sessions)
+    private static Load.Request ProxyPage(HttpClient http, DemoTokens tokens, string workspaceId, int sessions, ViewMix mix = ViewMix.Any)
     {
         var checkedUnfiltered = 0;
         return async (worker, random, ct) =>
         {
-            var view = View.Random(random, sessions);
+            var view = View.Random(random, sessions, mix);
             using var response = await Send(http, tokens, worker, $"api/v1/workspaces/{workspaceId}/sessions?{view.ToQueryString()}", ct);
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -248,6 +265,12 @@ internal static class LoadRun
             return view.IsFiltered ? Outcome.Filtered : Outcome.Unfiltered;
         };
     }
+
+    private static Load.Request MeRequest(HttpClient http, DemoTokens tokens) => async (worker, _, ct) =>
+    {
+        using var response = await Send(http, tokens, worker, "api/v1/me", ct);
+        return response.StatusCode == HttpStatusCode.OK ? Outcome.Unfiltered : Outcome.Failed;
+    };
 
     private static Load.Request NaivePage(NaiveProxy naive, int sessions) => async (_, random, ct) =>
     {

@@ -4,6 +4,13 @@ using EmrPortal.Contracts;
 
 namespace EmrPortal.LoadDriver;
 
+internal enum ViewMix
+{
+    Any,
+    Unfiltered,
+    Filtered,
+}
+
 /// <summary>A random list view as the portal's URLs express it (names and values of the proxy's query).</summary>
 internal sealed record View(int Page, int PageSize, string Sort, bool Descending, string? State, string? Kind, string? Queue, string? Owner, string? Q)
 {
@@ -14,12 +21,13 @@ internal sealed record View(int Page, int PageSize, string Sort, bool Descending
     public bool IsFiltered => State is not null || Kind is not null || Queue is not null || Owner is not null || Q is not null;
 
     /// <summary>Half unfiltered (any page of the whole list), half filtered or searched (first pages), every sort key and direction.</summary>
-    public static View Random(Random random, int sessions)
+    public static View Random(Random random, int sessions, ViewMix mix = ViewMix.Any)
     {
         var pageSize = random.Next(10) switch { < 7 => 25, < 9 => 50, _ => 100 };
         var sort = SortKeys.All[random.Next(SortKeys.All.Count)];
         var descending = random.Next(2) == 0;
-        if (random.Next(2) == 0)
+        var unfiltered = mix switch { ViewMix.Unfiltered => true, ViewMix.Filtered => false, _ => random.Next(2) == 0 };
+        if (unfiltered)
         {
             var pages = Math.Max(1, (sessions + pageSize - 1) / pageSize);
             return new View(random.Next(1, pages + 1), pageSize, sort, descending, null, null, null, null, null);

@@ -27,7 +27,8 @@ public sealed record ScalingPoint(
     double FilteredP50Us,
     double FilteredP95Us,
     int UnfilteredSamples,
-    int FilteredSamples);
+    int FilteredSamples,
+    double StorageOrderPassP50Us);
 
 public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points);
 
@@ -61,6 +62,7 @@ public sealed record LoadResults(
     double? ProxyCpuUsPerPacedRequest,
     double? WarmPacedOfferedRps,
     string LoadAverageAtWarm,
+    IReadOnlyList<CpuShare> CpuBreakdown,
     LatencySummary NaiveConcurrent,
     LatencySummary NaiveSingle,
     int CoalescingRequests,
@@ -73,6 +75,9 @@ public sealed record LoadResults(
     double ColdRatio,
     IReadOnlyList<PartitionedScanResult> Partitioned,
     IReadOnlyList<string> Notes);
+
+/// <summary>Proxy CPU time per request for one kind of request (closed loop of that kind only).</summary>
+public sealed record CpuShare(string Requests, int Count, double ProxyCpuUsPerRequest, double RequestsPerSecond);
 
 /// <summary>The driver's own partitioned-scan prototype against the same emulator (evidence for the proxy, not the proxy).</summary>
 public sealed record PartitionedScanResult(

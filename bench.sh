@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every EmrPortal benchmark and writes docs/benchmarks.md:
+#   1. micro-benchmarks (BenchmarkDotNet, in-process, MemoryDiagnoser)
+#   2. the scaling curve of the proxy's snapshot (1k / 10k / 50k sessions, in-process)
+#   3. the loopback load run: published Emulator + Proxy as real processes, 50 ms upstream latency, 10k sessions
+# then the report. Budget: under 15 minutes on 2 cores. Loopback only; every process it starts is stopped by PID.
+#
+# Options (environment):
+#   BENCH_ARTIFACTS  build/publish output (default /tmp/art-bench)
+#   BENCH_RESULTS    result files and app logs (default bench/results, git-ignored)
+#   BENCH_REPORT     the markdown report (default docs/benchmarks.md)
+#   BENCH_QUICK=1    shorter run for trying the script (BenchmarkDotNet --job short, fewer load requests)
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+ART=${BENCH_ARTIFACTS:-/tmp/art-bench}
+RES=${BENCH_RESULTS:-$ROOT/bench/results}
+REPORT=${BENCH_REPORT:-$ROOT/docs/benchmarks.md}
+QUICK=${BENCH_QUICK:-0}
+mkdir -p "$RES"
+SECONDS=0
+
+step() { printf '\n==> [%3ds] %s\n' "$SECONDS" "$*"; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+step "Build the benchmarks and publish the Emulator and the Proxy (Release)"
+dotnet build bench/EmrPortal.Benchmarks -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
+dotnet build bench/EmrPortal.LoadDriver -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
+dotnet publish src/EmrPortal.Emulator -c Release --artifacts-path "$ART" -nologo -v quiet
+dotnet publish src/EmrPortal.Proxy -c Release --artifacts-path "$ART" -nologo -v quiet
+
+BENCH="$ART/bin/EmrPortal.Benchmarks/release/EmrPortal.Benchmarks.dll"
+DRIVER="$ART/bin/EmrPortal.LoadDriver/release/EmrPortal.LoadDriver.dll"
+EMULATOR="$ART/publish/EmrPortal.Emulator/release/EmrPortal.Emulator.dll"
+PROXY="$ART/publish/EmrPortal.Proxy/release/EmrPortal.Proxy.dll"
+
+MICRO_ARGS=(--filter '*')
+LOAD_ARGS=()
+if [[ "$QUICK" == 1 ]]; then
+  MICRO_ARGS+=(--job short)
+  LOAD_ARGS+=(--warm-requests 8000 --warm-seconds 15 --naive-requests 32 --naive-seconds 30)
+fi
+
+step "Micro-benchmarks (BenchmarkDotNet)"
+timeout 420 dotnet "$BENCH" micro --results "$RES/micro.json" "${MICRO_ARGS[@]}" --artifacts "$RES/BenchmarkDotNet.Artifacts"
+
+step "Scaling curve (1k / 10k / 50k sessions)"
+timeout 180 dotnet "$BENCH" scaling --results "$RES/scaling.json" --sizes 1000,10000,50000
+
+step "Load run (Emulator + Proxy on loopback, 50 ms upstream latency, 10k sessions)"
+timeout 540 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/load.json" --logs "$RES/logs" "${LOAD_ARGS[@]}"
+
+step "Report"
+dotnet "$DRIVER" report --micro "$RES/micro.json" --scaling "$RES/scaling.json" --load "$RES/load.json" \
+  --out "$REPORT" --total-seconds "$SECONDS"
+
+step "Done: $REPORT ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
+sed -n '/^## Closing note/,$p' "$REPORT"
