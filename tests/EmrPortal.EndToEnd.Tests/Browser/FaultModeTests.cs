@@ -14,9 +14,11 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         var page = await OpenAsync("admin", "/workspaces/w-finance/sessions?sort=name&dir=asc");
         await Assertions.Expect(page.Locator("[data-testid='stale-banner']")).ToHaveCountAsync(0);
 
+        var rejectedBefore = await RejectedCallsAsync();
         await using (await Portal.EmulatorAdmin.ChangeFaultsAsync(f => f["errorRate"] = 1.0, Ct))
         {
             await WaitUntilProxyServesStaleAsync(ListApi);
+            Assert.True(await RejectedCallsAsync() > rejectedBefore, "The emulator injected no fault, so the stale data has another cause.");
 
             await page.ReloadAsync();
             await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(fresh));
@@ -25,6 +27,12 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid='error-view']")).ToHaveCountAsync(0);
             await PortalBrowser.ScreenshotAsync(page, "session-list-stale");
         }
+    }
+
+    private async Task<long> RejectedCallsAsync()
+    {
+        var stats = await Portal.EmulatorAdmin.GetStatsAsync(Ct);
+        return stats["rejected"]?.AsObject().Sum(kv => kv.Value!.GetValue<long>()) ?? 0;
     }
 
     private async Task WaitUntilProxyServesStaleAsync(string listApi)

@@ -21,6 +21,7 @@ internal sealed partial class ManagedProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly Lock _logLock = new();
     private int _stopped;
+    private bool _logClosed;
 
     static ManagedProcess()
     {
@@ -136,6 +137,7 @@ internal sealed partial class ManagedProcess : IAsyncDisposable
             {
                 _log.WriteLine($"--- {DateTimeOffset.UtcNow:O} stopped {Name} (exit {(_process.HasExited ? _process.ExitCode : -1)})");
                 _log.Dispose();
+                _logClosed = true;
             }
         }
     }
@@ -160,16 +162,10 @@ internal sealed partial class ManagedProcess : IAsyncDisposable
 
         lock (_logLock)
         {
-            if (Volatile.Read(ref _stopped) == 0 || _log.BaseStream.CanWrite)
+            // Output that arrives after the stop has no file to go to; the tail keeps it.
+            if (!_logClosed)
             {
-                try
-                {
-                    _log.WriteLine(line);
-                }
-                catch (ObjectDisposedException)
-                {
-                    // Output that arrives after the stop has nowhere to go; the tail keeps it.
-                }
+                _log.WriteLine(line);
             }
         }
     }
