@@ -106,7 +106,8 @@ public sealed class SessionListTests(PortalFixture portal, BrowserFixture browse
     public async Task Reloading_a_list_url_restores_the_exact_view()
     {
         var all = await ProxyPageAsync("pageSize=200");
-        var kind = all!["items"]!.AsArray()[0]!["kind"]!.GetValue<string>();
+        // The most common kind, so page 2 of 10 rows exists whatever the seed's mix.
+        var kind = all!["items"]!.AsArray().GroupBy(s => s!["kind"]!.GetValue<string>()).MaxBy(g => g.Count())!.Key;
         var query = $"page=2&pageSize=10&sort=name&dir=desc&kind={kind}";
         var expected = SignInTests.Ids(await ProxyPageAsync(query));
         Assert.NotEmpty(expected);
