@@ -46,6 +46,8 @@ public sealed class FakeProxyClient : IProxyClient
     public Task<ProxyResult<SessionDetailDto>> GetSessionAsync(string workspaceId, string sessionId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref DetailCalls);
+        DetailRequests.Enqueue((workspaceId, sessionId));
+        if (Details.TryGetValue((workspaceId, sessionId), out var known)) return Task.FromResult(known);
         return Task.FromResult(Detail ?? ProxyResult<SessionDetailDto>.Fail(new(ProxyFailureKind.NotFound, 404, "Not found.", null)));
     }
 
@@ -57,6 +59,81 @@ public sealed class FakeProxyClient : IProxyClient
 
     public Task<ProxyResult<HttpResponseMessage>> GetSessionsCsvAsync(string workspaceId, SessionQuery query, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The CSV export is tested through the endpoint, not the components.");
+
+    // ---- issue 10: timeline, triage, views, pins, audit, overview, start/stop ----
+
+    /// <summary>Details by (workspace, session); falls back to <see cref="Detail"/>.</summary>
+    public Dictionary<(string, string), ProxyResult<SessionDetailDto>> Details { get; } = [];
+    public ConcurrentQueue<(string Workspace, string Session)> DetailRequests { get; } = new();
+    public ProxyResult<SessionTimelineDto>? Timeline { get; set; }
+    public Func<string?, ProxyResult<IReadOnlyList<ErrorGroupDto>>> ErrorGroups { get; set; } =
+        _ => ProxyResult<IReadOnlyList<ErrorGroupDto>>.Success([]);
+    public ConcurrentQueue<string?> ErrorRequests { get; } = new();
+    public List<SavedViewDto> Views { get; } = [];
+    public ConcurrentQueue<(string Workspace, SaveViewRequest Request)> SavedViewRequests { get; } = new();
+    public ConcurrentQueue<(string Workspace, Guid Id)> DeletedViews { get; } = new();
+    public List<PinDto> Pins { get; } = [];
+    public ConcurrentQueue<(string Workspace, string Session, bool Pinned)> PinRequests { get; } = new();
+    public Func<AuditQuery, ProxyResult<AuditPageDto>> Audit { get; set; } =
+        q => ProxyResult<AuditPageDto>.Success(new([], 0, q.Page, q.PageSize));
+    public ConcurrentQueue<AuditQuery> AuditRequests { get; } = new();
+    public ProxyResult<WorkspaceOverviewDto>? Overview { get; set; }
+    public Func<SessionAction, ProxyResult<SessionActionResultDto>>? ActionResult { get; set; }
+    public ConcurrentQueue<(string Workspace, string Session, SessionAction Action)> ActionRequests { get; } = new();
+
+    public Task<ProxyResult<SessionTimelineDto>> GetTimelineAsync(string workspaceId, string sessionId, CancellationToken cancellationToken) =>
+        Task.FromResult(Timeline ?? ProxyResult<SessionTimelineDto>.Success(new(workspaceId, sessionId, [], false, null)));
+
+    public Task<ProxyResult<IReadOnlyList<ErrorGroupDto>>> GetErrorGroupsAsync(string? workspaceId, CancellationToken cancellationToken)
+    {
+        ErrorRequests.Enqueue(workspaceId);
+        return Task.FromResult(ErrorGroups(workspaceId));
+    }
+
+    public Task<ProxyResult<IReadOnlyList<SavedViewDto>>> GetSavedViewsAsync(string workspaceId, CancellationToken cancellationToken) =>
+        Task.FromResult(ProxyResult<IReadOnlyList<SavedViewDto>>.Success(Views.Where(v => v.WorkspaceId == workspaceId).ToList()));
+
+    public Task<ProxyResult<SavedViewDto>> SaveViewAsync(string workspaceId, SaveViewRequest request, CancellationToken cancellationToken)
+    {
+        SavedViewRequests.Enqueue((workspaceId, request));
+        var view = new SavedViewDto(Guid.NewGuid(), workspaceId, request.Name, request.Query, Me.UserId, T0);
+        Views.Add(view);
+        return Task.FromResult(ProxyResult<SavedViewDto>.Success(view));
+    }
+
+    public Task<ProxyFailure?> DeleteViewAsync(string workspaceId, Guid viewId, CancellationToken cancellationToken)
+    {
+        DeletedViews.Enqueue((workspaceId, viewId));
+        Views.RemoveAll(v => v.Id == viewId);
+        return Task.FromResult<ProxyFailure?>(null);
+    }
+
+    public Task<ProxyResult<IReadOnlyList<PinDto>>> GetPinsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ProxyResult<IReadOnlyList<PinDto>>.Success(Pins.ToList()));
+
+    public Task<ProxyFailure?> SetPinnedAsync(string workspaceId, string sessionId, bool pinned, CancellationToken cancellationToken)
+    {
+        PinRequests.Enqueue((workspaceId, sessionId, pinned));
+        Pins.RemoveAll(p => p.WorkspaceId == workspaceId && p.SessionClusterId == sessionId);
+        if (pinned) Pins.Add(new(workspaceId, sessionId, T0));
+        return Task.FromResult<ProxyFailure?>(null);
+    }
+
+    public Task<ProxyResult<AuditPageDto>> GetAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        AuditRequests.Enqueue(query);
+        return Task.FromResult(Audit(query));
+    }
+
+    public Task<ProxyResult<WorkspaceOverviewDto>> GetOverviewAsync(string workspaceId, CancellationToken cancellationToken) =>
+        Task.FromResult(Overview ?? ProxyResult<WorkspaceOverviewDto>.Fail(new(ProxyFailureKind.NotFound, 404, "Not found.", null)));
+
+    public Task<ProxyResult<SessionActionResultDto>> RunSessionActionAsync(string workspaceId, string sessionId, SessionAction action, CancellationToken cancellationToken)
+    {
+        ActionRequests.Enqueue((workspaceId, sessionId, action));
+        return Task.FromResult(ActionResult?.Invoke(action)
+            ?? ProxyResult<SessionActionResultDto>.Success(new(workspaceId, sessionId, action.ToString(), action == SessionAction.Start ? "Starting" : "Stopping")));
+    }
 
     public static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 

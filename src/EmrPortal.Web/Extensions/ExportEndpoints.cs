@@ -55,15 +55,16 @@ public static class SessionQueryBinding
 {
     public static readonly IReadOnlyList<int> PageSizes = [10, 25, 50, 100];
 
+    // The export link carries the list's effective query, so "mine" is explicit there (true, or absent for false).
     public static SessionQuery FromQuery(IQueryCollection query) => Normalize(
         int.TryParse(query[QueryNames.Page], out var page) ? page : null,
         int.TryParse(query[QueryNames.PageSize], out var size) ? size : null,
         query[QueryNames.Sort], query[QueryNames.Dir], query[QueryNames.State], query[QueryNames.Kind],
-        query[QueryNames.Queue], query[QueryNames.Owner], query[QueryNames.Q]);
+        query[QueryNames.Queue], query[QueryNames.Owner], query[QueryNames.Q], ParseMine(query[QueryNames.Mine]), query[QueryNames.Listed]);
 
     /// <summary>Unknown or out-of-range values fall back to defaults, so a hand-edited link still shows a list.</summary>
     public static SessionQuery Normalize(int? page, int? pageSize, string? sort, string? dir, string? state, string? kind,
-        string? queue, string? owner, string? q) => new()
+        string? queue, string? owner, string? q, bool? mine = null, string? listed = null) => new()
     {
         Page = page is > 0 ? page.Value : SessionQuery.DefaultPage,
         PageSize = pageSize is > 0 and <= SessionQuery.MaxPageSize ? pageSize.Value : SessionQuery.DefaultPageSize,
@@ -74,7 +75,16 @@ public static class SessionQueryBinding
         Queue = Clean(queue),
         Owner = Clean(owner),
         Q = Clean(q),
+        Mine = mine == true,
+        Listed = NormalizeListed(listed),
     };
+
+    /// <summary><c>mine=true|false</c> is an explicit choice; anything else (absent, garbage) is no choice.</summary>
+    public static bool? ParseMine(string? value) => bool.TryParse(value?.Trim(), out var mine) ? mine : null;
+
+    /// <summary>Only gone/all are kept; current is the default and unknown values fall back to it (null).</summary>
+    public static string? NormalizeListed(string? value) =>
+        value?.Trim() is ListedFilter.Gone or ListedFilter.All ? value.Trim() : null;
 
     private static string? Clean(string? value)
     {

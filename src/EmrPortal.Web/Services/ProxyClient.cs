@@ -23,6 +23,36 @@ public interface IProxyClient
 
     /// <summary>The proxy's CSV of the view, headers read, body not yet: the caller streams and disposes it.</summary>
     Task<ProxyResult<HttpResponseMessage>> GetSessionsCsvAsync(string workspaceId, SessionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Observed state changes of a session, oldest first.</summary>
+    Task<ProxyResult<SessionTimelineDto>> GetTimelineAsync(string workspaceId, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Error sessions grouped by reason code; <paramref name="workspaceId"/> null means every visible workspace.</summary>
+    Task<ProxyResult<IReadOnlyList<ErrorGroupDto>>> GetErrorGroupsAsync(string? workspaceId, CancellationToken cancellationToken);
+
+    Task<ProxyResult<IReadOnlyList<SavedViewDto>>> GetSavedViewsAsync(string workspaceId, CancellationToken cancellationToken);
+    Task<ProxyResult<SavedViewDto>> SaveViewAsync(string workspaceId, SaveViewRequest request, CancellationToken cancellationToken);
+    /// <summary>Deletes a saved view; null when it worked.</summary>
+    Task<ProxyFailure?> DeleteViewAsync(string workspaceId, Guid viewId, CancellationToken cancellationToken);
+
+    /// <summary>The caller's own pins, every workspace.</summary>
+    Task<ProxyResult<IReadOnlyList<PinDto>>> GetPinsAsync(CancellationToken cancellationToken);
+    /// <summary>Pins (<paramref name="pinned"/> true) or unpins a session; null when it worked.</summary>
+    Task<ProxyFailure?> SetPinnedAsync(string workspaceId, string sessionId, bool pinned, CancellationToken cancellationToken);
+
+    /// <summary>Portal.Admin only: one page of the audit log.</summary>
+    Task<ProxyResult<AuditPageDto>> GetAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    Task<ProxyResult<WorkspaceOverviewDto>> GetOverviewAsync(string workspaceId, CancellationToken cancellationToken);
+
+    /// <summary>Starts or stops a session (only when <see cref="MeDto.CanStartStop"/>). Never retried: it is not idempotent upstream.</summary>
+    Task<ProxyResult<SessionActionResultDto>> RunSessionActionAsync(string workspaceId, string sessionId, SessionAction action, CancellationToken cancellationToken);
+}
+
+public enum SessionAction
+{
+    Start,
+    Stop,
 }
 
 public enum ProxyFailureKind
@@ -32,6 +62,8 @@ public enum ProxyFailureKind
     Forbidden,
     NotFound,
     BadRequest,
+    /// <summary>The request clashes with the current state (409), e.g. starting a session that is already starting.</summary>
+    Conflict,
     /// <summary>Proxy unreachable, timed out or failed (5xx): retrying may help.</summary>
     Unavailable,
 }
@@ -80,12 +112,58 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         return failure is null ? ProxyResult<HttpResponseMessage>.Success(response!) : ProxyResult<HttpResponseMessage>.Fail(failure);
     }
 
+    public Task<ProxyResult<SessionTimelineDto>> GetTimelineAsync(string workspaceId, string sessionId, CancellationToken cancellationToken) =>
+        GetJsonAsync($"{SessionPath(workspaceId, sessionId)}/timeline", PortalJsonContext.Default.SessionTimelineDto, cancellationToken);
+
+    public Task<ProxyResult<IReadOnlyList<ErrorGroupDto>>> GetErrorGroupsAsync(string? workspaceId, CancellationToken cancellationToken)
+    {
+        if (workspaceId is not null && !Ids.IsValid(workspaceId)) throw new ArgumentException("Invalid workspace id.", nameof(workspaceId));
+        var path = workspaceId is null ? "api/v1/errors" : $"api/v1/errors?workspace={Uri.EscapeDataString(workspaceId)}";
+        return GetJsonAsync(path, PortalJsonContext.Default.IReadOnlyListErrorGroupDto, cancellationToken);
+    }
+
+    public Task<ProxyResult<IReadOnlyList<SavedViewDto>>> GetSavedViewsAsync(string workspaceId, CancellationToken cancellationToken) =>
+        GetJsonAsync($"{WorkspacePath(workspaceId)}/views", PortalJsonContext.Default.IReadOnlyListSavedViewDto, cancellationToken);
+
+    public Task<ProxyResult<SavedViewDto>> SaveViewAsync(string workspaceId, SaveViewRequest request, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Post, $"{WorkspacePath(workspaceId)}/views", PortalJsonContext.Default.SavedViewDto, cancellationToken,
+            JsonContent.Create(request, PortalJsonContext.Default.SaveViewRequest));
+
+    public Task<ProxyFailure?> DeleteViewAsync(string workspaceId, Guid viewId, CancellationToken cancellationToken) =>
+        SendCommandAsync(HttpMethod.Delete, $"{WorkspacePath(workspaceId)}/views/{viewId:D}", cancellationToken);
+
+    public Task<ProxyResult<IReadOnlyList<PinDto>>> GetPinsAsync(CancellationToken cancellationToken) =>
+        GetJsonAsync("api/v1/pins", PortalJsonContext.Default.IReadOnlyListPinDto, cancellationToken);
+
+    public Task<ProxyFailure?> SetPinnedAsync(string workspaceId, string sessionId, bool pinned, CancellationToken cancellationToken) =>
+        SendCommandAsync(pinned ? HttpMethod.Put : HttpMethod.Delete, $"{SessionPath(workspaceId, sessionId)}/pin", cancellationToken);
+
+    public Task<ProxyResult<AuditPageDto>> GetAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        return GetJsonAsync($"api/v1/audit?{query.ToQueryString(explicitPaging: true)}", PortalJsonContext.Default.AuditPageDto, cancellationToken);
+    }
+
+    public Task<ProxyResult<WorkspaceOverviewDto>> GetOverviewAsync(string workspaceId, CancellationToken cancellationToken) =>
+        GetJsonAsync($"{WorkspacePath(workspaceId)}/overview", PortalJsonContext.Default.WorkspaceOverviewDto, cancellationToken);
+
+    public Task<ProxyResult<SessionActionResultDto>> RunSessionActionAsync(string workspaceId, string sessionId, SessionAction action, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Post, $"{SessionPath(workspaceId, sessionId)}/{(action == SessionAction.Start ? "start" : "stop")}",
+            PortalJsonContext.Default.SessionActionResultDto, cancellationToken);
+
     private Task<ProxyResult<T>> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Get, path, type, cancellationToken);
 
-    private async Task<ProxyResult<T>> SendJsonAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    /// <summary>A call whose answer has no body worth reading (204, or an echo): only success or failure matters.</summary>
+    private async Task<ProxyFailure?> SendCommandAsync(HttpMethod method, string path, CancellationToken cancellationToken)
     {
         var (response, failure) = await SendAsync(method, path, cancellationToken);
+        response?.Dispose();
+        return failure;
+    }
+
+    private async Task<ProxyResult<T>> SendJsonAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> type, CancellationToken cancellationToken, HttpContent? content = null)
+    {
+        var (response, failure) = await SendAsync(method, path, cancellationToken, content);
         if (failure is not null) return ProxyResult<T>.Fail(failure);
         using (response)
         {
@@ -104,8 +182,9 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         }
     }
 
-    private async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    private async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken, HttpContent? content = null)
     {
+        using var body = content;
         string token;
         try
         {
@@ -116,7 +195,7 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
             return (null, new(ProxyFailureKind.SignInRequired, null, "Please sign in again.", null));
         }
 
-        using var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, path) { Content = body };
         request.Options.Set(ProxyBearerTokenHandler.AccessTokenKey, token);
         HttpResponseMessage response;
         try
@@ -157,6 +236,7 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
             HttpStatusCode.Forbidden => ProxyFailureKind.Forbidden,
             HttpStatusCode.NotFound => ProxyFailureKind.NotFound,
             HttpStatusCode.BadRequest => ProxyFailureKind.BadRequest,
+            HttpStatusCode.Conflict => ProxyFailureKind.Conflict,
             _ => ProxyFailureKind.Unavailable,
         };
         var message = kind switch
@@ -165,6 +245,7 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
             ProxyFailureKind.Forbidden => detail ?? title ?? "You don't have access to this.",
             ProxyFailureKind.NotFound => detail ?? title ?? "Not found.",
             ProxyFailureKind.BadRequest => detail ?? title ?? "The request was not valid.",
+            ProxyFailureKind.Conflict => detail ?? title ?? "The session changed in the meantime; refresh and try again.",
             _ => status == 429 ? "Too many requests right now; try again in a moment." : "The portal's backend failed to answer.",
         };
         return new(kind, status, message, traceId);

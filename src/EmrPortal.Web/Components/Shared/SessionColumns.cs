@@ -7,6 +7,8 @@ public sealed record SessionColumn(string Key, string Title, string? SortKey, bo
 
 public static class SessionColumns
 {
+    // Pin/unpin button; its header is a screen-reader label only.
+    public static readonly SessionColumn Pin = new("pin", "Pinned", null, Hideable: false);
     public static readonly SessionColumn Name = new("name", "Name / id", SortKeys.Name, Hideable: false);
     public static readonly SessionColumn Workspace = new("workspace", "Workspace", null);
     public static readonly SessionColumn State = new("state", "State", SortKeys.State);
@@ -20,8 +22,8 @@ public static class SessionColumns
     public static readonly SessionColumn AutoStop = new("autostop", "Auto-stop", null);
 
     public static IReadOnlyList<SessionColumn> For(bool allWorkspaces) => allWorkspaces
-        ? [Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop]
-        : [Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
+        ? [Pin, Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop]
+        : [Pin, Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
 
     /// <summary>Direction a column starts in when first clicked: newest first for times, A→Z otherwise.</summary>
     public static string InitialDirection(string sortKey) =>
