@@ -34,6 +34,7 @@ public static class HttpPipelineExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseRepeatedQueryGuard();
         return app;
     }
 
