@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using EmrPortal.Emr;
 using EmrPortal.Proxy.Sessions;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -27,14 +28,23 @@ internal sealed class SessionDetails(
 
         return await cache.GetOrCreateAsync(
             $"emrportal:session:v1:{workspaceId}:{sessionClusterId}",
-            (client: this, workspaceId, sessionClusterId),
-            static (state, ct) => new ValueTask<DetailLookup>(state.client.LoadAsync(state.workspaceId, state.sessionClusterId, ct)),
+            // HybridCache may run the factory outside the caller's execution context; carry the request's activity
+            // so the upstream call stays in the same trace as the click that caused it.
+            (client: this, workspaceId, sessionClusterId, parent: Activity.Current),
+            static (state, ct) => new ValueTask<DetailLookup>(state.client.LoadAsync(state.workspaceId, state.sessionClusterId, ct, state.parent)),
             new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = HybridCacheEntryFlags.DisableDistributedCache },
             cancellationToken: cancellationToken);
     }
 
-    private async Task<DetailLookup> LoadAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
+    private async Task<DetailLookup> LoadAsync(
+        string workspaceId, string sessionClusterId, CancellationToken cancellationToken, Activity? parent = null)
     {
+        if (Activity.Current is null && parent is not null)
+        {
+            // Scoped to this async method: the assignment is undone when it returns.
+            Activity.Current = parent;
+        }
+
         try
         {
             var response = await client.GetSessionClusterAsync(workspaceId, sessionClusterId, cancellationToken);
