@@ -1,5 +1,5 @@
 // One command runs the whole portal: emulator (seeded EMR API) → proxy (signed calls, demo key) → web (demo sign-in).
-// `dotnet run --project src/EmrPortal.AppHost [-- --redis]`; see /work/notes/run-readme.md or README.
+// `dotnet run --project src/EmrPortal.AppHost [-- --redis]`; see docs/operations.md.
 using EmrPortal.AppHost;
 
 var useRedis = args.Contains(AppHostSettings.RedisSwitch, StringComparer.OrdinalIgnoreCase);
