@@ -1,0 +1,98 @@
+using EmrPortal.Contracts;
+using EmrPortal.PortalData.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace EmrPortal.PortalData.Stores;
+
+public enum SaveViewOutcome
+{
+    Created,
+    DuplicateName,
+}
+
+public enum DeleteViewOutcome
+{
+    Deleted,
+    NotFound,
+    Forbidden,
+}
+
+/// <summary>Saved team views per workspace. Who may see a workspace is decided by the caller (the proxy's access policy).</summary>
+public sealed class SavedViewStore(IPortalDbFactory factory)
+{
+    public async Task<IReadOnlyList<SavedViewDto>> ListAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        var views = await db.SavedViews.AsNoTracking().Where(v => v.WorkspaceId == workspaceId).ToListAsync(cancellationToken);
+        return views
+            .OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Name, StringComparer.Ordinal)
+            .Select(ToDto)
+            .ToList();
+    }
+
+    public async Task<(SaveViewOutcome Outcome, SavedViewDto? View)> AddAsync(
+        string workspaceId, string name, string query, string userId, string? userName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        if (await db.SavedViews.AnyAsync(v => v.WorkspaceId == workspaceId && v.Name == name, cancellationToken))
+        {
+            return (SaveViewOutcome.DuplicateName, null);
+        }
+
+        var view = new SavedView
+        {
+            Id = Guid.CreateVersion7(now),
+            WorkspaceId = workspaceId,
+            Name = name,
+            Query = query,
+            CreatedBy = userId,
+            CreatedByName = userName is { Length: > PortalDbContext.UserNameLength } ? userName[..PortalDbContext.UserNameLength] : userName,
+            CreatedAt = SessionHistoryStore.Truncate(now),
+        };
+        db.SavedViews.Add(view);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone saved the same name between our check and our insert (the unique index decided).
+            if (await NameTakenAsync(workspaceId, name, cancellationToken))
+            {
+                return (SaveViewOutcome.DuplicateName, null);
+            }
+
+            throw;
+        }
+
+        return (SaveViewOutcome.Created, ToDto(view));
+    }
+
+    /// <summary>Deletes a view of <paramref name="workspaceId"/> if the caller created it or is an admin.</summary>
+    public async Task<DeleteViewOutcome> DeleteAsync(string workspaceId, Guid id, string userId, bool isAdmin, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        var view = await db.SavedViews.FirstOrDefaultAsync(v => v.Id == id && v.WorkspaceId == workspaceId, cancellationToken);
+        if (view is null)
+        {
+            return DeleteViewOutcome.NotFound;
+        }
+
+        if (!isAdmin && !string.Equals(view.CreatedBy, userId, StringComparison.Ordinal))
+        {
+            return DeleteViewOutcome.Forbidden;
+        }
+
+        db.SavedViews.Remove(view);
+        await db.SaveChangesAsync(cancellationToken);
+        return DeleteViewOutcome.Deleted;
+    }
+
+    private async Task<bool> NameTakenAsync(string workspaceId, string name, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        return await db.SavedViews.AnyAsync(v => v.WorkspaceId == workspaceId && v.Name == name, cancellationToken);
+    }
+
+    private static SavedViewDto ToDto(SavedView v) => new(v.Id, v.WorkspaceId, v.Name, v.Query, v.CreatedBy, v.CreatedAt);
+}

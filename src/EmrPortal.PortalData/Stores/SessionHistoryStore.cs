@@ -1,0 +1,424 @@
+using System.Data;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EmrPortal.Contracts;
+using EmrPortal.PortalData.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace EmrPortal.PortalData.Stores;
+
+/// <summary>What the portal knows about a workspace's sessions beyond the current snapshot.</summary>
+/// <param name="StateSince">When each known session entered its current state.</param>
+/// <param name="Gone">Last known data of sessions upstream no longer lists (<see cref="SessionSummaryDto.NoLongerListed"/> set).</param>
+public sealed record WorkspaceHistory(
+    string WorkspaceId,
+    DateTimeOffset? ScannedAsOf,
+    IReadOnlyDictionary<string, DateTimeOffset> StateSince,
+    IReadOnlyList<SessionSummaryDto> Gone)
+{
+    public static WorkspaceHistory Empty(string workspaceId) =>
+        new(workspaceId, null, new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal), []);
+}
+
+/// <summary>The outcome of recording one snapshot: <see cref="Skipped"/> when a newer one was already recorded.</summary>
+public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerListed, WorkspaceHistory History);
+
+/// <summary>
+/// Records what snapshot refreshes observe: the diff against the previous recorded snapshot of the workspace (kept in
+/// <see cref="KnownSession"/>, so it survives restarts and is shared by proxy instances) becomes state transitions;
+/// sessions a full scan no longer lists are kept as "no longer listed". Recording is idempotent: the workspace's scan
+/// mark serializes recorders and skips snapshots that are not newer, and transitions have a unique key.
+/// </summary>
+public sealed class SessionHistoryStore(IPortalDbFactory factory)
+{
+    private const int InsertBatch = 100;
+
+    public async Task<RecordResult> RecordAsync(
+        string workspaceId, DateTimeOffset asOf, IReadOnlyList<SessionSummaryDto> sessions, CancellationToken cancellationToken)
+    {
+        asOf = Truncate(asOf);
+        await using var db = factory.CreateDbContext();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var previousMark = await db.WorkspaceScans.AsNoTracking()
+                .Where(w => w.WorkspaceId == workspaceId).Select(w => (DateTimeOffset?)w.LastAsOf).FirstOrDefaultAsync(ct);
+            if (!await AdvanceMarkAsync(db, workspaceId, asOf, ct))
+            {
+                await transaction.RollbackAsync(ct);
+                return new RecordResult(true, 0, 0, await LoadHistoryAsync(db, workspaceId, ct));
+            }
+
+            var known = await db.KnownSessions.AsNoTracking()
+                .Where(k => k.WorkspaceId == workspaceId)
+                .Select(k => new KnownRow(k.SessionClusterId, k.State, k.SummaryHash, k.NoLongerListed))
+                .ToDictionaryAsync(k => k.SessionClusterId, StringComparer.Ordinal, ct);
+
+            var fresh = new List<Observed>();
+            var changed = new Dictionary<string, Observed>(StringComparer.Ordinal);
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var session in sessions)
+            {
+                if (!listed.Add(session.SessionClusterId))
+                {
+                    continue;
+                }
+
+                var observed = Observed.From(session);
+                if (!known.TryGetValue(session.SessionClusterId, out var row))
+                {
+                    fresh.Add(observed);
+                }
+                else if (row.NoLongerListed || row.State != observed.State || row.SummaryHash != observed.Hash)
+                {
+                    changed[session.SessionClusterId] = observed;
+                }
+            }
+
+            var transitions = new List<StateTransition>();
+
+            // New sessions: their first observation is a transition from nothing.
+            var inserted = await InsertKnownAsync(db, workspaceId, fresh, asOf, ct);
+            foreach (var o in fresh)
+            {
+                if (inserted.Contains(o.Id))
+                {
+                    transitions.Add(o.Transition(workspaceId, null, asOf));
+                }
+            }
+
+            // Known sessions whose state or data changed (or that are listed again).
+            if (changed.Count > 0)
+            {
+                var ids = changed.Keys.ToList();
+                foreach (var entity in await db.KnownSessions.Where(k => k.WorkspaceId == workspaceId && ids.Contains(k.SessionClusterId)).ToListAsync(ct))
+                {
+                    var o = changed[entity.SessionClusterId];
+                    if (entity.State != o.State)
+                    {
+                        transitions.Add(o.Transition(workspaceId, entity.State, asOf));
+                        entity.State = o.State;
+                        entity.StateSince = asOf;
+                    }
+
+                    entity.SummaryJson = o.Json;
+                    entity.SummaryHash = o.Hash;
+                    entity.LastSeen = asOf;
+                    entity.NoLongerListed = false;
+                    entity.NoLongerListedSince = null;
+                }
+
+                await db.SaveChangesAsync(ct);
+            }
+
+            // Sessions this full scan no longer lists: kept with their last known data, marked, never dropped here.
+            var gone = known.Values.Where(k => !k.NoLongerListed && !listed.Contains(k.SessionClusterId)).Select(k => k.SessionClusterId).ToList();
+            var lastListed = previousMark ?? asOf;
+            foreach (var chunk in gone.Chunk(500))
+            {
+                await db.KnownSessions
+                    .Where(k => k.WorkspaceId == workspaceId && chunk.Contains(k.SessionClusterId) && !k.NoLongerListed)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(k => k.NoLongerListed, true)
+                        .SetProperty(k => k.NoLongerListedSince, asOf)
+                        .SetProperty(k => k.LastSeen, lastListed), ct);
+            }
+
+            var recorded = await InsertTransitionsAsync(db, transitions, ct);
+            await transaction.CommitAsync(ct);
+            return new RecordResult(false, recorded, gone.Count, await LoadHistoryAsync(db, workspaceId, ct));
+        }, cancellationToken);
+    }
+
+    /// <summary>The history as recorded so far (e.g. when another instance did the recording).</summary>
+    public async Task<WorkspaceHistory> GetHistoryAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        return await LoadHistoryAsync(db, workspaceId, cancellationToken);
+    }
+
+    /// <summary>A session's recorded transitions, oldest first; null when the portal never saw the session.</summary>
+    public async Task<SessionTimelineDto?> GetTimelineAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        var known = await db.KnownSessions.AsNoTracking()
+            .Where(k => k.WorkspaceId == workspaceId && k.SessionClusterId == sessionClusterId)
+            .Select(k => new { k.NoLongerListed, k.LastSeen })
+            .FirstOrDefaultAsync(cancellationToken);
+        var transitions = await db.StateTransitions.AsNoTracking()
+            .Where(t => t.WorkspaceId == workspaceId && t.SessionClusterId == sessionClusterId)
+            .OrderBy(t => t.ObservedAt).ThenBy(t => t.Id)
+            .Select(t => new StateTransitionDto(t.WorkspaceId, t.SessionClusterId, t.FromState, t.ToState, t.ReasonCode, t.ReasonMessage, t.ObservedAt))
+            .ToListAsync(cancellationToken);
+        if (known is null && transitions.Count == 0)
+        {
+            return null;
+        }
+
+        DateTimeOffset? lastSeen = known?.LastSeen;
+        if (known is { NoLongerListed: false })
+        {
+            // A listed session was seen by the newest recorded scan of its workspace.
+            var mark = await db.WorkspaceScans.AsNoTracking().Where(w => w.WorkspaceId == workspaceId)
+                .Select(w => (DateTimeOffset?)w.LastAsOf).FirstOrDefaultAsync(cancellationToken);
+            if (mark > lastSeen)
+            {
+                lastSeen = mark;
+            }
+        }
+
+        return new SessionTimelineDto(workspaceId, sessionClusterId, transitions, known?.NoLongerListed ?? false, lastSeen);
+    }
+
+    /// <summary>
+    /// How many sessions were Running at each of <paramref name="points"/>, replayed from the recorded transitions:
+    /// a session counts from the observation that showed it Running until the next transition (or until it was
+    /// found no longer listed). Sessions are unknown before their first observation.
+    /// </summary>
+    public async Task<IReadOnlyList<RunningPointDto>> GetRunningSeriesAsync(
+        string workspaceId, IReadOnlyList<DateTimeOffset> points, CancellationToken cancellationToken)
+    {
+        if (points.Count == 0)
+        {
+            return [];
+        }
+
+        var last = Truncate(points[^1]);
+        await using var db = factory.CreateDbContext();
+        var events = await db.StateTransitions.AsNoTracking()
+            .Where(t => t.WorkspaceId == workspaceId && t.ObservedAt <= last)
+            .Select(t => new { t.SessionClusterId, t.ToState, t.ObservedAt, t.Id })
+            .ToListAsync(cancellationToken);
+        var goneAt = await db.KnownSessions.AsNoTracking()
+            .Where(k => k.WorkspaceId == workspaceId && k.NoLongerListed && k.NoLongerListedSince != null)
+            .Select(k => new { k.SessionClusterId, k.NoLongerListedSince })
+            .ToListAsync(cancellationToken);
+
+        // (time, order, session, running?) — transitions before "gone" marks at the same instant.
+        var timeline = events
+            .Select(e => (At: e.ObservedAt, Order: e.Id, e.SessionClusterId, Running: e.ToState == SessionStates.Running))
+            .Concat(goneAt.Select(g => (At: g.NoLongerListedSince!.Value, Order: long.MaxValue, g.SessionClusterId, Running: false)))
+            .OrderBy(e => e.At).ThenBy(e => e.Order)
+            .ToList();
+
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<RunningPointDto>(points.Count);
+        var next = 0;
+        foreach (var point in points)
+        {
+            while (next < timeline.Count && timeline[next].At <= point)
+            {
+                var e = timeline[next++];
+                if (e.Running) running.Add(e.SessionClusterId);
+                else running.Remove(e.SessionClusterId);
+            }
+
+            result.Add(new RunningPointDto(point, running.Count));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Retention: sessions no longer listed for longer than <paramref name="noLongerListed"/> go with their timeline;
+    /// transitions older than <paramref name="transitions"/> go, except each session's latest.
+    /// </summary>
+    public async Task<(int Sessions, int Transitions)> PurgeAsync(
+        DateTimeOffset now, TimeSpan noLongerListed, TimeSpan transitions, CancellationToken cancellationToken)
+    {
+        var goneCutoff = Truncate(now - noLongerListed);
+        var transitionCutoff = Truncate(now - transitions);
+        await using var db = factory.CreateDbContext();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var timelines = await db.StateTransitions
+                .Where(t => db.KnownSessions.Any(k =>
+                    k.WorkspaceId == t.WorkspaceId && k.SessionClusterId == t.SessionClusterId
+                    && k.NoLongerListed && k.NoLongerListedSince < goneCutoff))
+                .ExecuteDeleteAsync(ct);
+            var sessions = await db.KnownSessions
+                .Where(k => k.NoLongerListed && k.NoLongerListedSince < goneCutoff)
+                .ExecuteDeleteAsync(ct);
+            var old = await db.StateTransitions
+                .Where(t => t.ObservedAt < transitionCutoff
+                    && db.StateTransitions.Any(n => n.WorkspaceId == t.WorkspaceId && n.SessionClusterId == t.SessionClusterId && n.ObservedAt > t.ObservedAt))
+                .ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (sessions, timelines + old);
+        }, cancellationToken);
+    }
+
+    private static async Task<WorkspaceHistory> LoadHistoryAsync(PortalDbContext db, string workspaceId, CancellationToken cancellationToken)
+    {
+        var mark = await db.WorkspaceScans.AsNoTracking().Where(w => w.WorkspaceId == workspaceId)
+            .Select(w => (DateTimeOffset?)w.LastAsOf).FirstOrDefaultAsync(cancellationToken);
+        var rows = await db.KnownSessions.AsNoTracking()
+            .Where(k => k.WorkspaceId == workspaceId)
+            .Select(k => new { k.SessionClusterId, k.StateSince, k.NoLongerListed, Json = k.NoLongerListed ? k.SummaryJson : null })
+            .ToListAsync(cancellationToken);
+        var since = new Dictionary<string, DateTimeOffset>(rows.Count, StringComparer.Ordinal);
+        var gone = new List<SessionSummaryDto>();
+        foreach (var row in rows)
+        {
+            since[row.SessionClusterId] = row.StateSince;
+            if (row.NoLongerListed && row.Json is not null
+                && JsonSerializer.Deserialize(row.Json, PortalJsonContext.Default.SessionSummaryDto) is { } summary)
+            {
+                gone.Add(summary with { WorkspaceId = workspaceId, SessionClusterId = row.SessionClusterId, StateSince = row.StateSince, NoLongerListed = true });
+            }
+        }
+
+        return new WorkspaceHistory(workspaceId, mark, since, gone);
+    }
+
+    /// <summary>Moves the workspace's scan mark to <paramref name="asOf"/> if that is newer; false when it is not.</summary>
+    private static async Task<bool> AdvanceMarkAsync(PortalDbContext db, string workspaceId, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        // One statement on both providers (SQLite ≥ 3.24 and PostgreSQL share the upsert syntax). In PostgreSQL the
+        // row lock it takes is held to commit, so recorders of one workspace queue here instead of interleaving.
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText =
+            """
+            INSERT INTO "WorkspaceScans" ("WorkspaceId", "LastAsOf") VALUES (@w, @t)
+            ON CONFLICT ("WorkspaceId") DO UPDATE SET "LastAsOf" = excluded."LastAsOf"
+            WHERE "WorkspaceScans"."LastAsOf" < excluded."LastAsOf"
+            """;
+        Add(command, "@w", workspaceId);
+        Add(command, "@t", asOf.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private static async Task<HashSet<string>> InsertKnownAsync(
+        PortalDbContext db, string workspaceId, List<Observed> rows, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        var connection = db.Database.GetDbConnection();
+        foreach (var chunk in rows.Chunk(InsertBatch))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var sql = new StringBuilder(
+                """INSERT INTO "KnownSessions" ("WorkspaceId", "SessionClusterId", "State", "StateSince", "SummaryJson", "SummaryHash", "FirstSeen", "LastSeen", "NoLongerListed", "NoLongerListedSince") VALUES """);
+            Add(command, "@w", workspaceId);
+            Add(command, "@t", asOf.ToUnixTimeMilliseconds());
+            Add(command, "@f", false);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var o = chunk[i];
+                sql.Append(i == 0 ? "" : ", ").Append($"(@w, @i{i}, @s{i}, @ss{i}, @j{i}, @h{i}, @t, @t, @f, NULL)");
+                Add(command, $"@i{i}", o.Id);
+                Add(command, $"@s{i}", o.State);
+                Add(command, $"@ss{i}", o.FirstStateSince(asOf).ToUnixTimeMilliseconds());
+                Add(command, $"@j{i}", o.Json);
+                Add(command, $"@h{i}", o.Hash);
+            }
+
+            sql.Append(""" ON CONFLICT ("WorkspaceId", "SessionClusterId") DO NOTHING RETURNING "SessionClusterId" """);
+            command.CommandText = sql.ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+        }
+
+        return inserted;
+    }
+
+    /// <summary>Inserts transitions; one already recorded (same session, instant and state) is left as it is.</summary>
+    internal static async Task<int> InsertTransitionsAsync(PortalDbContext db, IReadOnlyList<StateTransition> transitions, CancellationToken cancellationToken)
+    {
+        var recorded = 0;
+        var connection = db.Database.GetDbConnection();
+        foreach (var chunk in transitions.Chunk(InsertBatch))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var sql = new StringBuilder(
+                """INSERT INTO "StateTransitions" ("WorkspaceId", "SessionClusterId", "FromState", "ToState", "ReasonCode", "ReasonMessage", "ObservedAt") VALUES """);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var t = chunk[i];
+                sql.Append(i == 0 ? "" : ", ").Append($"(@w{i}, @i{i}, @f{i}, @s{i}, @c{i}, @m{i}, @t{i})");
+                Add(command, $"@w{i}", t.WorkspaceId);
+                Add(command, $"@i{i}", t.SessionClusterId);
+                Add(command, $"@f{i}", t.FromState);
+                Add(command, $"@s{i}", t.ToState);
+                Add(command, $"@c{i}", t.ReasonCode);
+                Add(command, $"@m{i}", t.ReasonMessage);
+                Add(command, $"@t{i}", t.ObservedAt.ToUnixTimeMilliseconds());
+            }
+
+            sql.Append(""" ON CONFLICT ("WorkspaceId", "SessionClusterId", "ObservedAt", "ToState") DO NOTHING""");
+            command.CommandText = sql.ToString();
+            recorded += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return recorded;
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = value switch
+        {
+            long => DbType.Int64,
+            bool => DbType.Boolean,
+            _ => DbType.String,
+        };
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    internal static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+
+    private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+
+    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed);
+
+    /// <summary>A session as one snapshot showed it, in the form it is stored.</summary>
+    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash)
+    {
+        public static Observed From(SessionSummaryDto s)
+        {
+            // The stored summary is the snapshot's own data: the per-view enrichments are not part of it.
+            var json = JsonSerializer.Serialize(
+                s with { StateSince = null, NoLongerListed = false, ReleaseOutdated = false, Pinned = false },
+                PortalJsonContext.Default.SessionSummaryDto);
+            var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(json)), 0);
+            var state = Clip(string.IsNullOrEmpty(s.State) ? "Unknown" : s.State, PortalDbContext.StateLength)!;
+            return new Observed(s.SessionClusterId, state, Clip(s.StateChangeReasonCode, PortalDbContext.ReasonCodeLength),
+                Clip(s.StateChangeReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, json, hash);
+        }
+
+        /// <summary>
+        /// A first observation says the session is in its state, not when it got there. For Starting/Running the
+        /// cloud's own startTime is that moment; otherwise the observation is the best bound there is.
+        /// </summary>
+        public DateTimeOffset FirstStateSince(DateTimeOffset observedAt) =>
+            State is SessionStates.Running or SessionStates.Starting && StartTime is { } started && started <= observedAt
+                ? Truncate(started)
+                : observedAt;
+
+        public StateTransition Transition(string workspaceId, string? from, DateTimeOffset observedAt) => new()
+        {
+            WorkspaceId = workspaceId,
+            SessionClusterId = Id,
+            FromState = from,
+            ToState = State,
+            ReasonCode = ReasonCode,
+            ReasonMessage = ReasonMessage,
+            ObservedAt = observedAt,
+        };
+    }
+}
