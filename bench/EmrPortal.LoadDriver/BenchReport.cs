@@ -205,14 +205,16 @@ internal static class BenchReport
     {
         md.AppendLine("## Scaling curve (in-process, the proxy's real `Snapshot`)");
         md.AppendLine();
-        md.AppendLine("Snapshot build = all 8 sort keys × 2 directions (median of several builds). Page times are per request over random");
-        md.AppendLine("views (unfiltered: any page, any sort; filtered: state / kind / queue / owner / free text, first pages), pageSize 25.");
+        md.AppendLine("Snapshot build = all 8 sort keys × 2 directions (median of several builds). Page times are per request, pageSize 25:");
+        md.AppendLine("unfiltered = random page and sort; filtered first pass = a cyclic walk over 48 distinct filter × sort views (state+kind,");
+        md.AppendLine("free text, owner), more than the snapshot's filtered-order cache holds, so every request pays the O(n) pass; order");
+        md.AppendLine("cached = paging through one filtered view.");
         md.AppendLine();
-        md.AppendLine("| Sessions | Build ms | Unfiltered page p50 µs | p95 µs | Filtered page p50 µs | p95 µs | Diagnostic: same filters in storage order, p50 µs |");
+        md.AppendLine("| Sessions | Build ms | Unfiltered page p50 µs | p95 µs | Filtered page, first pass p50 µs | p95 µs | Filtered page, order cached p95 µs |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Points)
         {
-            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.StorageOrderPassP50Us:F1} |");
+            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.CachedFilteredP95Us:F2} |");
         }
 
         md.AppendLine();
@@ -232,20 +234,19 @@ internal static class BenchReport
             var nlogn = k * Math.Log(b.Sessions) / Math.Log(a.Sessions);
             allPass &= Growth(md, "Snapshot build, O(n log n)", a, b, b.BuildMedianMs / a.BuildMedianMs, nlogn);
             allPass &= Growth(md, "Unfiltered page p95, O(pageSize)", a, b, b.UnfilteredP95Us / a.UnfilteredP95Us, 1);
-            allPass &= Growth(md, "Filtered page p50, O(n)", a, b, b.FilteredP50Us / a.FilteredP50Us, k);
+            allPass &= Growth(md, "Filtered page first pass p50, O(n)", a, b, b.FilteredP50Us / a.FilteredP50Us, k);
+            allPass &= Growth(md, "Filtered page order cached p95, O(pageSize)", a, b, b.CachedFilteredP95Us / a.CachedFilteredP95Us, 1);
         }
 
         md.AppendLine();
-        md.AppendLine("The proxy's filtered page walks a *sort order* and dereferences each session there: random memory access, which costs");
-        md.AppendLine("more per session once the snapshot outgrows the CPU caches. The diagnostic column evaluates the same filters over the");
-        md.AppendLine("sessions in storage order (sequential memory); the gap between the two columns is that locality cost, and it is what");
-        md.AppendLine("pushes the measured growth above the linear expectation at the largest size. A match bitmap computed in storage order");
-        md.AppendLine("and then read while walking the sort order (one byte per session) would keep the pass O(n) and cache-friendly.");
+        md.AppendLine("A filtered first pass walks a *sort order* and dereferences each session there (random memory access), so once a");
+        md.AppendLine("snapshot outgrows the CPU caches each session costs more; on a shared machine other processes also evict those caches.");
+        md.AppendLine("A growth above the linear expectation at the largest size comes from that, not from extra passes.");
         md.AppendLine();
         var ten = points.FirstOrDefault(p => p.Sessions == 10_000);
         if (ten is not null)
         {
-            headlines.Add(string.Create(Inv, $"Scaling: at 10k sessions a snapshot builds in {ten.BuildMedianMs:F0} ms, an unfiltered page takes {ten.UnfilteredP95Us:F1} µs (p95) and a filtered one {ten.FilteredP50Us:F0} µs (p50); growth {(allPass ? "within" : "NOT within")} the expected complexity classes."));
+            headlines.Add(string.Create(Inv, $"Scaling: at 10k sessions a snapshot builds in {ten.BuildMedianMs:F0} ms, an unfiltered page takes {ten.UnfilteredP95Us:F1} µs (p95), a filtered first pass {ten.FilteredP50Us:F0} µs (p50), a cached filtered page {ten.CachedFilteredP95Us:F1} µs (p95); growth {(allPass ? "within" : "NOT within")} the expected complexity classes."));
         }
 
         if (!allPass) failures.Add("scaling growth");
@@ -300,8 +301,10 @@ internal static class BenchReport
         var naive = Find(m, "SnapshotBenchmarks", "NaiveSortPerRequest");
         var build = Find(m, "SnapshotBenchmarks", "BuildSnapshot");
         var prepared = Find(m, "SnapshotBenchmarks", "PreparedPage");
-        var filtered = Find(m, "SnapshotBenchmarks", "FilteredPage");
-        var search = Find(m, "SnapshotBenchmarks", "SearchPage");
+        var filtered = Find(m, "SnapshotBenchmarks", "FilteredFirstPass");
+        var search = Find(m, "SnapshotBenchmarks", "SearchFirstPass");
+        var filteredCached = Find(m, "SnapshotBenchmarks", "FilteredCachedPage");
+        var searchCached = Find(m, "SnapshotBenchmarks", "SearchCachedPage");
         if (naive is not null)
         {
             if (build is not null)
@@ -313,7 +316,9 @@ internal static class BenchReport
                 if (!pass) failures.Add("snapshot build");
             }
 
-            foreach (var (r, target, limitNs) in new[] { (prepared, "< 50 µs (derived: O(pageSize), ≪ 5 ms budget)", 50_000.0), (filtered, "< 5 ms (the whole request budget)", 5e6), (search, "< 5 ms (the whole request budget)", 5e6) })
+            const string slice = "< 50 µs (derived: O(pageSize), ≪ 5 ms budget)";
+            const string fullPass = "< 5 ms (the whole request budget)";
+            foreach (var (r, target, limitNs) in new[] { (prepared, slice, 50_000.0), (filtered, fullPass, 5e6), (search, fullPass, 5e6), (filteredCached, slice, 50_000.0), (searchCached, slice, 50_000.0) })
             {
                 if (r is null)
                 {
@@ -329,7 +334,7 @@ internal static class BenchReport
             md.AppendLine(MicroRow(naive, "—", "1.00", "baseline", "baseline"));
             if (prepared is not null && filtered is not null && search is not null)
             {
-                headlines.Add(string.Create(Inv, $"10k snapshot: page from a prepared order {Time(prepared.MeanNs)} ({naive.MeanNs / prepared.MeanNs:N0}× faster than sorting per request); filtered page {Time(filtered.MeanNs)}, search page {Time(search.MeanNs)} (one O(n) pass)."));
+                headlines.Add(string.Create(Inv, $"10k snapshot: page from a prepared order {Time(prepared.MeanNs)} ({naive.MeanNs / prepared.MeanNs:N0}× faster than sorting per request); filtered first pass {Time(filtered.MeanNs)}, search first pass {Time(search.MeanNs)} (one O(n) pass), {(filteredCached is null ? "?" : Time(filteredCached.MeanNs))} once the filtered order is cached."));
             }
         }
 

@@ -28,7 +28,7 @@ public sealed record ScalingPoint(
     double FilteredP95Us,
     int UnfilteredSamples,
     int FilteredSamples,
-    double StorageOrderPassP50Us);
+    double CachedFilteredP95Us);
 
 public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points);
 
