@@ -13,11 +13,6 @@ public static partial class SessionLinks
     /// <summary>A DNS host name (labels of letters, digits, hyphens), fit to put into a shell command.</summary>
     public static bool IsHostName(string? value) => value is { Length: > 0 and <= 253 } && HostName().IsMatch(value);
 
-    /// <summary>The beeline command for a THRIFT endpoint. The token is a placeholder: the portal never shows tokens.</summary>
-    public static string? BeelineCommand(string? host, int port) => IsHostName(host)
-        ? $"beeline -u \"jdbc:hive2://{host}:{port}/;transportMode=http;httpPath=cliservice/token/<token>\""
-        : null;
-
     [GeneratedRegex(@"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$", RegexOptions.CultureInvariant)]
     private static partial Regex HostName();
 }
