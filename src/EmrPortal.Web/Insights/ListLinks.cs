@@ -1,5 +1,6 @@
 using EmrPortal.Contracts;
 using EmrPortal.Web.Extensions;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace EmrPortal.Web.Insights;
@@ -33,14 +34,10 @@ public static class SavedViewLinks
     /// as the list page, so whatever is stored can only ever become known parameters of this workspace's list.</summary>
     public static string Href(string workspaceId, string? savedQuery)
     {
-        var parsed = QueryHelpers.ParseQuery(string.IsNullOrEmpty(savedQuery) ? "" : "?" + savedQuery.TrimStart('?'));
-        var query = SessionQueryBinding.Normalize(
-            int.TryParse(parsed[QueryNames.Page], out var p) ? p : null,
-            int.TryParse(parsed[QueryNames.PageSize], out var s) ? s : null,
-            parsed[QueryNames.Sort], parsed[QueryNames.Dir], parsed[QueryNames.State], parsed[QueryNames.Kind],
-            parsed[QueryNames.Queue], parsed[QueryNames.Owner], parsed[QueryNames.Q], null, parsed[QueryNames.Listed]);
+        var parsed = new QueryCollection(QueryHelpers.ParseQuery(string.IsNullOrEmpty(savedQuery) ? "" : "?" + savedQuery.TrimStart('?')));
+        var query = SessionQueryBinding.FromQuery(parsed);
         var mine = SessionQueryBinding.ParseMine(parsed[QueryNames.Mine]);
-        var qs = (query with { Mine = mine == true }).ToQueryString();
+        var qs = query.ToQueryString();
         if (mine == false) qs = qs.Length == 0 ? "mine=false" : qs + "&mine=false";
         var path = $"/workspaces/{Uri.EscapeDataString(workspaceId)}/sessions";
         return qs.Length == 0 ? path : $"{path}?{qs}";
