@@ -10,6 +10,8 @@
 #   BENCH_RESULTS    result files and app logs (default bench/results, git-ignored)
 #   BENCH_REPORT     the markdown report (default docs/benchmarks.md)
 #   BENCH_QUICK=1    shorter run for trying the script (BenchmarkDotNet --job short, fewer load requests)
+#   BENCH_FROM_HEAD=1  build from `git archive HEAD` in a temp folder instead of the working tree, so the numbers
+#                    belong to one commit (and uncommitted work elsewhere in the tree cannot break the run)
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -20,16 +22,27 @@ REPORT=${BENCH_REPORT:-$ROOT/docs/benchmarks.md}
 QUICK=${BENCH_QUICK:-0}
 mkdir -p "$RES"
 SECONDS=0
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+SRC=$ROOT
+SOURCE="working tree at $COMMIT"
+if [[ "${BENCH_FROM_HEAD:-0}" == 1 ]]; then
+  SRC=$(mktemp -d /tmp/emrportal-bench-src.XXXXXX)
+  trap 'rm -rf "$SRC"' EXIT
+  git archive HEAD | tar -x -C "$SRC"
+  SOURCE="commit $COMMIT (git archive HEAD)"
+elif [[ -n "$(git status --porcelain -- src bench 2>/dev/null)" ]]; then
+  SOURCE="working tree at $COMMIT with uncommitted changes"
+fi
 
 step() { printf '\n==> [%3ds] %s\n' "$SECONDS" "$*"; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-step "Build the benchmarks and publish the Emulator and the Proxy (Release)"
-dotnet build bench/EmrPortal.Benchmarks -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
-dotnet build bench/EmrPortal.LoadDriver -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
-dotnet publish src/EmrPortal.Emulator -c Release --artifacts-path "$ART" -nologo -v quiet
-dotnet publish src/EmrPortal.Proxy -c Release --artifacts-path "$ART" -nologo -v quiet
+step "Build the benchmarks and publish the Emulator and the Proxy (Release, $SOURCE)"
+dotnet build "$SRC/bench/EmrPortal.Benchmarks" -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
+dotnet build "$SRC/bench/EmrPortal.LoadDriver" -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
+dotnet publish "$SRC/src/EmrPortal.Emulator" -c Release --artifacts-path "$ART" -nologo -v quiet
+dotnet publish "$SRC/src/EmrPortal.Proxy" -c Release --artifacts-path "$ART" -nologo -v quiet
 
 BENCH="$ART/bin/EmrPortal.Benchmarks/release/EmrPortal.Benchmarks.dll"
 DRIVER="$ART/bin/EmrPortal.LoadDriver/release/EmrPortal.LoadDriver.dll"
@@ -54,7 +67,7 @@ timeout 540 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --resul
 
 step "Report"
 dotnet "$DRIVER" report --micro "$RES/micro.json" --scaling "$RES/scaling.json" --load "$RES/load.json" \
-  --out "$REPORT" --total-seconds "$SECONDS"
+  --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
 
 step "Done: $REPORT ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
 sed -n '/^## Closing note/,$p' "$REPORT"

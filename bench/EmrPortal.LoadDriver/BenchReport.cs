@@ -18,7 +18,7 @@ internal static class BenchReport
     /// still tells it apart from the next class up: 1k→10k, O(n) would be 10× where O(1) is 1×).</summary>
     private const double GrowthTolerance = 2.0;
 
-    public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds)
+    public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds, string? source)
     {
         var micro = JsonSerializer.Deserialize(File.ReadAllBytes(microPath), BenchJsonContext.Default.MicroResults)!;
         var scaling = JsonSerializer.Deserialize(File.ReadAllBytes(scalingPath), BenchJsonContext.Default.ScalingResults)!;
@@ -44,6 +44,11 @@ internal static class BenchReport
         md.AppendLine(Inv, $"| OS | {RuntimeInformation.OSDescription} |");
         md.AppendLine(Inv, $"| .NET | {RuntimeInformation.FrameworkDescription} |");
         md.AppendLine(Inv, $"| Micro-benchmark job | {micro.Job} |");
+        if (source is not null)
+        {
+            md.AppendLine(Inv, $"| Code measured | {source} |");
+        }
+
         if (totalSeconds is not null)
         {
             md.AppendLine(Inv, $"| `./bench.sh` wall time | {double.Parse(totalSeconds, Inv) / 60:F1} min (budget 15 min) |");

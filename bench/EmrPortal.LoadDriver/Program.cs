@@ -41,7 +41,7 @@ public static class LoadDriverProgram
             case "report":
                 return BenchReport.Write(
                     Required(options, "micro"), Required(options, "scaling"), Required(options, "load"), Required(options, "out"),
-                    options.GetValueOrDefault("total-seconds"));
+                    options.GetValueOrDefault("total-seconds"), options.GetValueOrDefault("source"));
             default:
                 return Usage();
         }
