@@ -40,7 +40,10 @@ public static class PipelineExtensions
             app.UseHsts();
         }
         // A friendly 404 page for browsing; the CSV endpoint keeps its bare status codes (a download is not a page).
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/export", StringComparison.OrdinalIgnoreCase),
+        // Only GET/HEAD: a refused POST (e.g. a missing antiforgery token, 400) must stay a 400, not be re-executed
+        // as a POST to the not-found page (which turned it into a 404 or a sign-in redirect).
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/export", StringComparison.OrdinalIgnoreCase)
+                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAuthentication();
         app.UseAuthorization();
