@@ -15,4 +15,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapMeApi();
 app.MapWorkspacesApi();
 app.MapSessionsApi();
+app.MapInsightsApi();
+app.MapViewsApi();
+app.MapAuditApi();
+app.MapSessionActionsApi();
 app.Run();

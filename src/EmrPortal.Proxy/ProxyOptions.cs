@@ -137,3 +137,26 @@ public sealed class UserRateLimitOptions
     [Range(1, 1_000_000)]
     public int PermitsPerSecond { get; set; } = 50;
 }
+
+/// <summary>
+/// Which cloud users a portal identity is (<c>Identity</c> section), for "my sessions" and owner start/stop:
+/// <c>Identity:CloudUsers:{userId}</c> = the cloud <c>userName</c>s (or <c>userId</c>s) of that signed-in user.
+/// </summary>
+public sealed class CloudIdentityOptions
+{
+    public const string SectionName = "Identity";
+
+    public Dictionary<string, List<string>> CloudUsers { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Feature switches (<c>Features</c> section).</summary>
+public sealed class FeatureOptions
+{
+    public const string SectionName = "Features";
+
+    /// <summary>
+    /// Start/Stop for cost control. Off by default: the routes are not even mapped and the proxy's cloud key can stay
+    /// List/Get-only. On, it needs <c>emr-serverless-spark:StartSessionCluster</c> and <c>StopSessionCluster</c> too.
+    /// </summary>
+    public bool StartStop { get; set; }
+}

@@ -11,17 +11,20 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace EmrPortal.PortalData.Stores;
 
 /// <summary>What the portal knows about a workspace's sessions beyond the current snapshot.</summary>
-/// <param name="StateSince">When each known session entered its current state.</param>
+/// <param name="Known">Each known session's recorded state and when it entered it.</param>
 /// <param name="Gone">Last known data of sessions upstream no longer lists (<see cref="SessionSummaryDto.NoLongerListed"/> set).</param>
 public sealed record WorkspaceHistory(
     string WorkspaceId,
     DateTimeOffset? ScannedAsOf,
-    IReadOnlyDictionary<string, DateTimeOffset> StateSince,
+    IReadOnlyDictionary<string, KnownState> Known,
     IReadOnlyList<SessionSummaryDto> Gone)
 {
     public static WorkspaceHistory Empty(string workspaceId) =>
-        new(workspaceId, null, new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal), []);
+        new(workspaceId, null, new Dictionary<string, KnownState>(StringComparer.Ordinal), []);
 }
+
+/// <summary>A session's recorded state and since when (see <see cref="KnownSession.StateSince"/>).</summary>
+public readonly record struct KnownState(string State, DateTimeOffset Since);
 
 /// <summary>The outcome of recording one snapshot: <see cref="Skipped"/> when a newer one was already recorded.</summary>
 public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerListed, WorkspaceHistory History);
@@ -261,13 +264,13 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             .Select(w => (DateTimeOffset?)w.LastAsOf).FirstOrDefaultAsync(cancellationToken);
         var rows = await db.KnownSessions.AsNoTracking()
             .Where(k => k.WorkspaceId == workspaceId)
-            .Select(k => new { k.SessionClusterId, k.StateSince, k.NoLongerListed, Json = k.NoLongerListed ? k.SummaryJson : null })
+            .Select(k => new { k.SessionClusterId, k.State, k.StateSince, k.NoLongerListed, Json = k.NoLongerListed ? k.SummaryJson : null })
             .ToListAsync(cancellationToken);
-        var since = new Dictionary<string, DateTimeOffset>(rows.Count, StringComparer.Ordinal);
+        var known = new Dictionary<string, KnownState>(rows.Count, StringComparer.Ordinal);
         var gone = new List<SessionSummaryDto>();
         foreach (var row in rows)
         {
-            since[row.SessionClusterId] = row.StateSince;
+            known[row.SessionClusterId] = new KnownState(row.State, row.StateSince);
             if (row.NoLongerListed && row.Json is not null
                 && JsonSerializer.Deserialize(row.Json, PortalJsonContext.Default.SessionSummaryDto) is { } summary)
             {
@@ -275,7 +278,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             }
         }
 
-        return new WorkspaceHistory(workspaceId, mark, since, gone);
+        return new WorkspaceHistory(workspaceId, mark, known, gone);
     }
 
     /// <summary>Moves the workspace's scan mark to <paramref name="asOf"/> if that is newer; false when it is not.</summary>

@@ -23,9 +23,14 @@ internal static class ApiProblems
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             detail: "You do not have access to this workspace.");
 
-    public static ProblemHttpResult AdminOnly() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-            detail: "Only Portal.Admin may reveal configuration values.");
+    public static ProblemHttpResult AdminOnly(string detail = "Only Portal.Admin may reveal configuration values.") =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: detail);
 
     public static ProblemHttpResult WorkspaceNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such workspace.");

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Access;
+using EmrPortal.Proxy.Insights;
 using EmrPortal.Proxy.Upstream;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public static class MeApi
         AccessPolicy policy,
         WorkspaceCatalog catalog,
         IOptionsMonitor<AccessOptions> access,
+        CloudIdentity identity,
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
@@ -39,6 +41,10 @@ public static class MeApi
             candidates = access.CurrentValue.Workspaces.Keys.Where(Ids.IsValid).Order(StringComparer.Ordinal);
         }
 
-        return TypedResults.Ok(new MeDto(caller.UserId, caller.Name, caller.Roles, policy.Visible(caller, candidates), caller.IsAdmin));
+        return TypedResults.Ok(new MeDto(caller.UserId, caller.Name, caller.Roles, policy.Visible(caller, candidates), caller.IsAdmin)
+        {
+            CloudUserNames = identity.CloudUserNames(caller),
+            CanStartStop = identity.MayStartStop(caller),
+        });
     }
 }

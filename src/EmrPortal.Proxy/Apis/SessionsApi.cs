@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Access;
+using EmrPortal.Proxy.Insights;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Upstream;
@@ -31,6 +32,7 @@ public static class SessionsApi
         AccessPolicy policy,
         WorkspaceCatalog catalog,
         SnapshotStore store,
+        SessionListing listing,
         CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var view, out var errors))
@@ -39,11 +41,13 @@ public static class SessionsApi
         }
 
         var caller = Caller.From(user);
+        view = listing.Resolve(view, caller);
         var visible = (await catalog.GetAsync(cancellationToken)).Where(w => policy.CanSee(caller, w.WorkspaceId)).Select(w => w.WorkspaceId);
         var results = await Task.WhenAll(visible.Select(ws => store.GetAsync(ws, cancellationToken)));
-        var (items, total) = Merge(results.Select(r => r.Snapshot).ToArray(), view);
+        var (items, total) = Merge(results.SelectMany(r => listing.Sources(r.Snapshot, view.Listed)).ToArray(), view);
         DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
-        return TypedResults.Ok(new SessionPageDto(items, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale)));
+        var marked = await listing.MarkAsync(caller, items, cancellationToken);
+        return TypedResults.Ok(new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale)));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Access;
 using EmrPortal.Proxy.Audit;
+using EmrPortal.Proxy.Insights;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Upstream;
@@ -68,9 +69,11 @@ public static class WorkspacesApi
         ClaimsPrincipal user,
         WorkspaceGate gate,
         SnapshotStore store,
+        SessionListing listing,
         CancellationToken cancellationToken)
     {
-        if (await gate.CheckAsync(Caller.From(user), workspaceId, cancellationToken) is { } refused)
+        var caller = Caller.From(user);
+        if (await gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -80,9 +83,11 @@ public static class WorkspacesApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        view = listing.Resolve(view, caller);
         var (snapshot, stale) = await store.GetAsync(workspaceId, cancellationToken);
-        var (items, total) = snapshot.Page(view);
-        return TypedResults.Ok(new SessionPageDto(items, total, view.Page, view.PageSize, snapshot.AsOf, stale));
+        var (items, total) = SessionListing.Page(listing.Sources(snapshot, view.Listed).ToList(), view);
+        var marked = await listing.MarkAsync(caller, items, cancellationToken);
+        return TypedResults.Ok(new SessionPageDto(marked, total, view.Page, view.PageSize, snapshot.AsOf, stale));
     }
 
     internal static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportSessions(
@@ -92,6 +97,7 @@ public static class WorkspacesApi
         HttpContext http,
         WorkspaceGate gate,
         SnapshotStore store,
+        SessionListing listing,
         AuditTrail audit,
         CancellationToken cancellationToken)
     {
@@ -112,14 +118,16 @@ public static class WorkspacesApi
         }
 
         // Resolve the data before the first byte: failures are still ProblemDetails, not a truncated file.
+        view = listing.Resolve(view, caller);
         var (snapshot, _) = await store.GetAsync(workspaceId, cancellationToken);
-        var rows = snapshot.Matching(view.Sort, view.Descending, view.Filter);
+        var sources = listing.Sources(snapshot, view.Listed).ToList();
+        var rows = sources.Count == 1 ? Rows(sources[0], sources[0].Matching(view.Sort, view.Descending, view.Filter)) : Merged(sources, view);
         audit.Record(caller, AuditActions.Export, workspaceId, null, AuditOutcomes.Allowed);
 
         http.Response.Headers.CacheControl = "no-store";
         var fileName = $"sessions-{workspaceId}-{snapshot.AsOf.UtcDateTime:yyyyMMdd-HHmmss}.csv";
         return TypedResults.Stream(
-            stream => SessionCsv.WriteAsync(stream, Rows(snapshot, rows), http.RequestAborted),
+            stream => SessionCsv.WriteAsync(stream, rows, http.RequestAborted),
             contentType: "text/csv; charset=utf-8",
             fileDownloadName: fileName);
 
@@ -129,6 +137,12 @@ public static class WorkspacesApi
             {
                 yield return snapshot[order.Span[i]];
             }
+        }
+
+        static IEnumerable<SessionSummaryDto> Merged(IReadOnlyList<Snapshot> sources, SessionView view)
+        {
+            var total = sources.Sum(s => s.Matching(view.Sort, view.Descending, view.Filter).Length);
+            return SessionsApi.Merge(sources, view with { Page = 1, PageSize = total }).Items;
         }
     }
 

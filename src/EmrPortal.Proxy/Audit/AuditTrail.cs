@@ -1,4 +1,5 @@
 using System.Text;
+using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Access;
 
 namespace EmrPortal.Proxy.Audit;
@@ -8,6 +9,8 @@ internal static class AuditActions
     public const string ViewDetail = "session.view";
     public const string Reveal = "session.reveal";
     public const string Export = "sessions.export";
+    public const string Start = "session.start";
+    public const string Stop = "session.stop";
 }
 
 internal static class AuditOutcomes
@@ -15,18 +18,24 @@ internal static class AuditOutcomes
     public const string Allowed = "allowed";
     public const string Denied = "denied";
     public const string NotFound = "not-found";
+    public const string Conflict = "conflict";
 }
 
 /// <summary>
-/// Who looked at what: one structured entry per detail view, reveal and export (the portal database of a later issue
-/// will store these; until then they go to the log under the <c>EmrPortal.Proxy.Audit</c> category).
+/// Who looked at what: one entry per detail view, reveal, export, start and stop. Each goes to the log under the
+/// <c>EmrPortal.Proxy.Audit</c> category at once and to the portal database (the admin audit page) in the background.
 /// </summary>
-internal sealed partial class AuditTrail(ILoggerFactory loggers)
+internal sealed partial class AuditTrail(ILoggerFactory loggers, AuditWriter writer, TimeProvider time)
 {
     private readonly ILogger _logger = loggers.CreateLogger("EmrPortal.Proxy.Audit");
 
-    public void Record(Caller caller, string action, string workspaceId, string? sessionClusterId, string outcome) =>
-        LogAudit(_logger, action, Clean(caller.UserId), Clean(caller.Name), workspaceId, sessionClusterId ?? "-", outcome);
+    public void Record(Caller caller, string action, string? workspaceId, string? sessionClusterId, string outcome)
+    {
+        var userId = Clean(caller.UserId);
+        var userName = Clean(caller.Name);
+        LogAudit(_logger, action, userId, userName, workspaceId ?? "-", sessionClusterId ?? "-", outcome);
+        writer.Enqueue(new AuditRecord(time.GetUtcNow(), userId, userName, action, workspaceId, sessionClusterId, outcome));
+    }
 
     /// <summary>Token claims are user-controlled text: no control characters or bidi overrides reach the log.</summary>
     internal static string Clean(string value)

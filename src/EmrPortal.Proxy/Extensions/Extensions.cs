@@ -1,7 +1,9 @@
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Access;
 using EmrPortal.Proxy.Apis;
+using EmrPortal.PortalData;
 using EmrPortal.Proxy.Audit;
+using EmrPortal.Proxy.Insights;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Upstream;
@@ -41,6 +43,22 @@ public static class Extensions
         services.AddSingleton<WorkspaceGate>();
         services.AddSingleton<Redactor>();
         services.AddSingleton<AuditTrail>();
+
+        // The portal database and what lives on it: timeline recording, history, audit log, views, pins, identity.
+        builder.AddPortalDatabase();
+        services.AddOptions<CloudIdentityOptions>().BindConfiguration(CloudIdentityOptions.SectionName);
+        services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
+        services.AddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        services.AddSingleton<SessionHistoryCache>();
+        services.AddSingleton<TransitionRecorder>();
+        services.AddSingleton<ISnapshotObserver>(sp => sp.GetRequiredService<TransitionRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<TransitionRecorder>());
+        services.AddSingleton<ReleaseCatalog>();
+        services.AddSingleton<PinCache>();
+        services.AddSingleton<CloudIdentity>();
+        services.AddSingleton<SessionListing>();
+        services.AddSingleton<SessionActionServices>();
 
         services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: ["ready"]);
         services.AddSingleton<UpstreamReadinessCheck>();

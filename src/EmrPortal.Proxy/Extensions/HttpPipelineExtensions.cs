@@ -66,6 +66,17 @@ internal sealed partial class ProxyExceptionHandler(IProblemDetailsService probl
             return true; // The caller left; nobody to answer.
         }
 
+        if (exception is BadHttpRequestException bad)
+        {
+            // Unreadable request (e.g. a JSON body that does not parse): the caller's mistake, said plainly.
+            http.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "Bad Request", Detail = "The request could not be read." },
+            });
+        }
+
         var (status, title, detail, retryAfter, requestId) = Classify(exception);
         if (status == StatusCodes.Status500InternalServerError)
         {

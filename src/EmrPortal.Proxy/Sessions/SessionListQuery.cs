@@ -38,6 +38,12 @@ internal sealed class SessionListQuery
     [FromQuery(Name = QueryNames.Q), Description("Free text matched against id, name, owner and queue (case-insensitive).")]
     public string? Q { get; init; }
 
+    [FromQuery(Name = QueryNames.Mine), Description("true: only sessions owned by the caller's mapped cloud user(s).")]
+    public string? Mine { get; init; }
+
+    [FromQuery(Name = QueryNames.Listed), Description("current (default): sessions upstream lists; gone: ones it no longer lists (last known data); all.")]
+    public string? Listed { get; init; }
+
     public const int MaxTextLength = 200;
     public const int MaxPage = 1_000_000;
 
@@ -68,7 +74,17 @@ internal sealed class SessionListQuery
         var owner = Text(Owner, QueryNames.Owner, errors);
         var q = Text(Q, QueryNames.Q, errors);
 
-        view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q));
+        var mine = false;
+        if (!string.IsNullOrEmpty(Mine))
+        {
+            if (string.Equals(Mine, "true", StringComparison.OrdinalIgnoreCase) || Mine == "1") mine = true;
+            else if (!string.Equals(Mine, "false", StringComparison.OrdinalIgnoreCase) && Mine != "0")
+                errors[QueryNames.Mine] = ["Use true or false."];
+        }
+
+        var listed = Canonical(Listed, QueryNames.Listed, ListedFilter.Values, errors) ?? ListedFilter.Current;
+
+        view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q)) { Mine = mine, Listed = listed };
         return errors.Count == 0;
     }
 
@@ -125,9 +141,30 @@ internal sealed class SessionListQuery
     }
 }
 
-/// <summary>A validated list view: page, sort and filter.</summary>
+/// <summary>A validated list view: page, sort and filter; <see cref="Mine"/> is resolved against the caller by the endpoint.</summary>
 internal sealed record SessionView(int Page, int PageSize, SessionSortKey Sort, bool Descending, SessionFilter Filter)
 {
+    public bool Mine { get; init; }
+
+    /// <summary>One of <see cref="ListedFilter.Values"/>.</summary>
+    public string Listed { get; init; } = ListedFilter.Current;
+
+    /// <summary>The same view in the contract's query form (canonical values, defaults omitted by <see cref="SessionQuery.ToQueryString"/>).</summary>
+    public SessionQuery ToQuery() => new()
+    {
+        Page = Page,
+        PageSize = PageSize,
+        Sort = SessionSort.NameOf(Sort),
+        Dir = Descending ? SortDirections.Desc : SortDirections.Asc,
+        State = Filter.State,
+        Kind = Filter.Kind,
+        Queue = Filter.Queue,
+        Owner = Filter.Owner,
+        Q = Filter.Q,
+        Mine = Mine,
+        Listed = Listed,
+    };
+
     public static SessionView Default { get; } =
         new(SessionQuery.DefaultPage, SessionQuery.DefaultPageSize, SessionSortKey.StartTime, true, SessionFilter.None);
 }

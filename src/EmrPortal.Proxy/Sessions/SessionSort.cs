@@ -51,6 +51,9 @@ internal static class SessionSort
         return false;
     }
 
+    /// <summary>The query-string name of a sort key.</summary>
+    public static string NameOf(SessionSortKey key) => Names.First(n => n.Key == key).Name;
+
     public static string? Text(SessionSummaryDto s, SessionSortKey key) => key switch
     {
         SessionSortKey.Name => s.Name,
@@ -109,10 +112,60 @@ internal static class SessionSort
     }
 }
 
-/// <summary>A validated filter. State and kind are exact (canonical casing); queue, owner and q are case-insensitive "contains".</summary>
+/// <summary>
+/// A validated filter. State and kind are exact (canonical casing); queue, owner and q are case-insensitive "contains";
+/// <see cref="Owners"/> ("mine") is an exact owner set.
+/// </summary>
 internal sealed record SessionFilter(string? State, string? Kind, string? Queue, string? Owner, string? Q)
 {
     public static SessionFilter None { get; } = new(null, null, null, null, null);
 
-    public bool IsEmpty => State is null && Kind is null && Queue is null && Owner is null && Q is null;
+    /// <summary>Only sessions owned by one of these cloud users (an empty set matches nothing).</summary>
+    public OwnerSet? Owners { get; init; }
+
+    public bool IsEmpty => State is null && Kind is null && Queue is null && Owner is null && Q is null && Owners is null;
+}
+
+/// <summary>
+/// The cloud users a portal identity maps to ("my sessions"): a session matches when its userName or userId equals
+/// one of them, case-insensitively. Compared by value, so filtered orders cached per filter are shared by equal sets.
+/// </summary>
+internal sealed class OwnerSet : IEquatable<OwnerSet>
+{
+    private readonly string[] _names;
+
+    public OwnerSet(IEnumerable<string> names) =>
+        _names = names.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim())
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray();
+
+    public IReadOnlyList<string> Names => _names;
+
+    public bool Matches(SessionSummaryDto s)
+    {
+        foreach (var name in _names)
+        {
+            if (string.Equals(name, s.UserName, StringComparison.OrdinalIgnoreCase) || string.Equals(name, s.UserId, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool Equals(OwnerSet? other) =>
+        other is not null && _names.AsSpan().SequenceEqual(other._names, StringComparer.OrdinalIgnoreCase);
+
+    public override bool Equals(object? obj) => Equals(obj as OwnerSet);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var name in _names)
+        {
+            hash.Add(name, StringComparer.OrdinalIgnoreCase);
+        }
+
+        return hash.ToHashCode();
+    }
 }

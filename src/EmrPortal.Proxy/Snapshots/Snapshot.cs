@@ -19,6 +19,9 @@ internal sealed class Snapshot
     // Recent filtered orders, so paging through one filtered view costs one pass, not one per page.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(SessionSortKey, bool, SessionFilter), int[]> _filtered = new();
     private const int MaxCachedFilters = 32;
+    // Built on first use and then shared (a benign race builds it twice at worst).
+    private Dictionary<string, int>? _byId;
+    private Dictionary<string, int>? _countsByKind;
 
     private Snapshot(string workspaceId, SessionSummaryDto[] sessions, DateTimeOffset asOf, int upstreamPages, TimeSpan scanDuration)
     {
@@ -76,6 +79,39 @@ internal sealed class Snapshot
     }
 
     public SessionSummaryDto this[int index] => _sessions[index];
+
+    /// <summary>The session with this id, or null (the id index is built on first use).</summary>
+    public SessionSummaryDto? Find(string sessionClusterId)
+    {
+        var index = _byId ??= BuildIndex(_sessions);
+        return index.TryGetValue(sessionClusterId, out var i) ? _sessions[i] : null;
+    }
+
+    private static Dictionary<string, int> BuildIndex(SessionSummaryDto[] sessions)
+    {
+        var index = new Dictionary<string, int>(sessions.Length, StringComparer.Ordinal);
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            index[sessions[i].SessionClusterId] = i;
+        }
+
+        return index;
+    }
+
+    /// <summary>Sessions by kind ("Unknown" when missing), for the overview charts.</summary>
+    public IReadOnlyDictionary<string, int> CountsByKind => _countsByKind ??= CountBy(s => s.Kind);
+
+    private Dictionary<string, int> CountBy(Func<SessionSummaryDto, string?> key)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var s in _sessions)
+        {
+            var k = key(s) is { Length: > 0 } v ? v : "Unknown";
+            counts[k] = counts.GetValueOrDefault(k) + 1;
+        }
+
+        return counts;
+    }
 
     /// <summary>Indices of every session in the requested order.</summary>
     public ReadOnlySpan<int> Order(SessionSortKey key, bool descending) =>
@@ -136,6 +172,7 @@ internal sealed class Snapshot
         if (f.Kind is not null && !string.Equals(s.Kind, f.Kind, StringComparison.OrdinalIgnoreCase)) return false;
         if (f.Queue is not null && !Contains(s.QueueName, f.Queue)) return false;
         if (f.Owner is not null && !Contains(s.UserName, f.Owner) && !Contains(s.UserId, f.Owner)) return false;
+        if (f.Owners is not null && !f.Owners.Matches(s)) return false;
         return f.Q is null
             || Contains(s.SessionClusterId, f.Q)
             || Contains(s.Name, f.Q)

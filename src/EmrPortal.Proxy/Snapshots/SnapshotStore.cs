@@ -25,8 +25,10 @@ internal sealed partial class SnapshotStore(
     IOptionsMonitor<SnapshotOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
-    ILogger<SnapshotStore> logger)
+    ILogger<SnapshotStore> logger,
+    IEnumerable<ISnapshotObserver>? observers = null)
 {
+    private readonly ISnapshotObserver[] _observers = observers?.ToArray() ?? [];
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     public async Task<SnapshotResult> GetAsync(string workspaceId, CancellationToken cancellationToken)
@@ -40,7 +42,7 @@ internal sealed partial class SnapshotStore(
         {
             var age = now - current.AsOf;
             var fresh = o.FreshTtlFor(current.UpstreamPages);
-            if (age < fresh)
+            if (age < fresh && !entry.IsInvalidated(current))
             {
                 return new SnapshotResult(current, false);
             }
@@ -79,6 +81,32 @@ internal sealed partial class SnapshotStore(
 
             throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, time.GetUtcNow()), ex);
         }
+    }
+
+    /// <summary>
+    /// The workspace changed upstream because of the portal (start/stop): the current snapshot is served as stale from
+    /// now on and a refresh starts at once — or, if one is already running (it may have read the old state), right
+    /// after it.
+    /// </summary>
+    public void Invalidate(string workspaceId)
+    {
+        if (!_entries.TryGetValue(workspaceId, out var entry))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        lock (entry.Gate)
+        {
+            entry.InvalidatedAt = now;
+            if (entry.InFlight is not null)
+            {
+                entry.RefreshAgain = true;
+                return;
+            }
+        }
+
+        _ = StartRefresh(entry, now);
     }
 
     /// <summary>The current snapshot without triggering anything (e.g. counts on the workspace list).</summary>
@@ -136,6 +164,22 @@ internal sealed partial class SnapshotStore(
     private SnapshotResult Judge(Snapshot snapshot, DateTimeOffset now) =>
         new(snapshot, now - snapshot.AsOf >= options.CurrentValue.FreshTtlFor(snapshot.UpstreamPages));
 
+    /// <summary>Hands a new snapshot to the observers (the timeline recorder); one failing observer never fails a scan.</summary>
+    private void Notify(Snapshot snapshot)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnPublished(snapshot);
+            }
+            catch (Exception ex)
+            {
+                LogObserverFailed(logger, snapshot.WorkspaceId, ex.GetType().Name);
+            }
+        }
+    }
+
     private TimeSpan RetryAfter(Entry entry, DateTimeOffset now)
     {
         var backoff = options.CurrentValue.FailureBackoff;
@@ -185,6 +229,7 @@ internal sealed partial class SnapshotStore(
                 && startedAt - shared.AsOf < o.FreshTtlFor(shared.UpstreamPages))
             {
                 Publish(entry, shared);
+                Notify(shared);
                 LogAdoptedShared(logger, workspaceId, shared.Count, shared.AsOf);
                 return shared;
             }
@@ -223,6 +268,7 @@ internal sealed partial class SnapshotStore(
             health.RecordSuccess();
             var snapshot = Snapshot.Build(workspaceId, sessions, startedAt, pages, time.GetElapsedTime(stopwatch));
             Publish(entry, snapshot);
+            Notify(snapshot);
             LogScanned(logger, workspaceId, snapshot.Count, pages, (long)snapshot.ScanDuration.TotalMilliseconds);
             await l2.SetAsync(snapshot, stopping);
             return snapshot;
@@ -241,9 +287,18 @@ internal sealed partial class SnapshotStore(
         }
         finally
         {
+            bool again;
             lock (entry.Gate)
             {
                 entry.InFlight = null;
+                again = entry.RefreshAgain;
+                entry.RefreshAgain = false;
+            }
+
+            if (again && !stopping.IsCancellationRequested)
+            {
+                // Fire and forget: the follow-up refresh is tracked like any other (InFlight, failures observed).
+                _ = StartRefresh(entry, time.GetUtcNow());
             }
         }
     }
@@ -272,6 +327,17 @@ internal sealed partial class SnapshotStore(
         public volatile string State = ScanStates.Idle;
         public volatile int Loaded;
         public int? Total;
+        public DateTimeOffset? InvalidatedAt;
+        public bool RefreshAgain;
+
+        /// <summary>True when <paramref name="snapshot"/> was scanned before the last invalidation.</summary>
+        public bool IsInvalidated(Snapshot snapshot)
+        {
+            lock (Gate)
+            {
+                return InvalidatedAt is { } at && snapshot.AsOf < at.AddTicks(-(at.UtcTicks % TimeSpan.TicksPerMillisecond));
+            }
+        }
 
         public DateTimeOffset LastWatched => new(Interlocked.Read(ref _lastWatchedTicks), TimeSpan.Zero);
 
@@ -286,6 +352,9 @@ internal sealed partial class SnapshotStore(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Adopted the shared snapshot of workspace {WorkspaceId}: {Count} sessions as of {AsOf}")]
     private static partial void LogAdoptedShared(ILogger logger, string workspaceId, int count, DateTimeOffset asOf);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "A snapshot observer failed for workspace {WorkspaceId} ({ErrorType})")]
+    private static partial void LogObserverFailed(ILogger logger, string workspaceId, string errorType);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Dropped the snapshot of unwatched workspace {WorkspaceId}")]
     private static partial void LogEvicted(ILogger logger, string workspaceId);

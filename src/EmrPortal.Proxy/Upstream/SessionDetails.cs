@@ -27,7 +27,7 @@ internal sealed class SessionDetails(
         }
 
         return await cache.GetOrCreateAsync(
-            $"emrportal:session:v1:{workspaceId}:{sessionClusterId}",
+            Key(workspaceId, sessionClusterId),
             // HybridCache may run the factory outside the caller's execution context; carry the request's activity
             // so the upstream call stays in the same trace as the click that caused it.
             (client: this, workspaceId, sessionClusterId, parent: Activity.Current),
@@ -35,6 +35,12 @@ internal sealed class SessionDetails(
             new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl, Flags = HybridCacheEntryFlags.DisableDistributedCache },
             cancellationToken: cancellationToken);
     }
+
+    /// <summary>Forgets the cached detail (after the portal changed the session upstream).</summary>
+    public ValueTask InvalidateAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken) =>
+        cache.RemoveAsync(Key(workspaceId, sessionClusterId), cancellationToken);
+
+    private static string Key(string workspaceId, string sessionClusterId) => $"emrportal:session:v1:{workspaceId}:{sessionClusterId}";
 
     private async Task<DetailLookup> LoadAsync(
         string workspaceId, string sessionClusterId, CancellationToken cancellationToken, Activity? parent = null)

@@ -36,6 +36,17 @@ public sealed class AuthorizationMatrixTests(HostileInputFixture fixture) : ApiT
             ["GET /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
             ["POST /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}/reveal"] = ([401, 200, 403, 403, 403], [401, 200, 403, 403, 403]),
             ["GET /api/v1/workspaces/{workspaceId}/scan"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
+            // Issue 10: the portal's own data. POST views without a body: 400 once the caller may see the workspace.
+            ["GET /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}/timeline"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
+            ["GET /api/v1/errors"] = ([401, 200, 200, 200, 200], null),
+            ["GET /api/v1/workspaces/{workspaceId}/overview"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
+            ["GET /api/v1/workspaces/{workspaceId}/views"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
+            ["POST /api/v1/workspaces/{workspaceId}/views"] = ([401, 400, 400, 403, 403], [401, 400, 403, 403, 403]),
+            ["DELETE /api/v1/workspaces/{workspaceId}/views/{viewId:guid}"] = ([401, 404, 404, 403, 403], [401, 404, 403, 403, 403]),
+            ["GET /api/v1/pins"] = ([401, 200, 200, 200, 200], null),
+            ["PUT /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}/pin"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
+            ["DELETE /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}/pin"] = ([401, 204, 204, 403, 403], [401, 204, 403, 403, 403]),
+            ["GET /api/v1/audit"] = ([401, 200, 403, 403, 403], null),
             ["GET /openapi/{documentName}.json"] = ([200, 200, 200, 200, 200], null),
             ["* /health/live"] = ([200, 200, 200, 200, 200], null),
             ["* /health/ready"] = ([200, 200, 200, 200, 200], null),
@@ -140,7 +151,8 @@ public sealed class AuthorizationMatrixTests(HostileInputFixture fixture) : ApiT
     {
         var space = route.IndexOf(' ', StringComparison.Ordinal);
         var path = route[(space + 1)..].Replace("{workspaceId}", workspace, StringComparison.Ordinal)
-            .Replace("{documentName}", "v1", StringComparison.Ordinal);
+            .Replace("{documentName}", "v1", StringComparison.Ordinal)
+            .Replace("{viewId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         if (path.Contains("{sessionClusterId}", StringComparison.Ordinal))
         {
             path = path.Replace("{sessionClusterId}", await FirstSessionAsync(workspace), StringComparison.Ordinal);

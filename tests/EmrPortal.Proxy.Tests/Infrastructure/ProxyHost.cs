@@ -74,6 +74,8 @@ public class ProxyHost : IAsyncDisposable
             ["Access:Workspaces:w-analytics:0"] = "grp-analytics",
             ["Snapshots:BackgroundRefresh"] = "false",
             ["Logging:LogLevel:Default"] = "Debug",
+            // A portal database per host (the default file under the content root would be shared by every test).
+            ["ConnectionStrings:portaldb"] = $"Data Source={DatabaseFile}",
         };
         foreach (var (key, value) in proxySettings ?? new Dictionary<string, string?>())
         {
@@ -105,6 +107,9 @@ public class ProxyHost : IAsyncDisposable
             });
         });
     }
+
+    /// <summary>This host's SQLite portal database (deleted on dispose).</summary>
+    public string DatabaseFile { get; } = Path.Combine(Path.GetTempPath(), $"emrportal-test-{Guid.NewGuid():N}.db");
 
     public WebApplicationFactory<EmulatorApp> Emulator { get; }
     public WebApplicationFactory<ProxyApp> Proxy { get; }
@@ -220,6 +225,12 @@ public class ProxyHost : IAsyncDisposable
         }
 
         SigningKey.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabaseFile + suffix);
+        }
+
         GC.SuppressFinalize(this);
     }
 }
