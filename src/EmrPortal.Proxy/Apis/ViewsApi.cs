@@ -186,12 +186,13 @@ public static class ViewsApi
         };
     }
 
-    internal static async Task<Ok<List<PinDto>>> ListPins(ClaimsPrincipal user, AccessPolicy policy, PinStore pins, CancellationToken cancellationToken)
+    internal static async Task<Ok<IReadOnlyList<PinDto>>> ListPins(ClaimsPrincipal user, AccessPolicy policy, PinStore pins, CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
         var all = await pins.ListAsync(caller.UserId, cancellationToken);
         // A workspace the caller lost access to keeps their pins, but they are not shown.
-        return TypedResults.Ok(all.Where(p => policy.CanSee(caller, p.WorkspaceId)).ToList());
+        IReadOnlyList<PinDto> visible = all.Where(p => policy.CanSee(caller, p.WorkspaceId)).ToList();
+        return TypedResults.Ok(visible);
     }
 
     internal static async Task<Results<Ok<PinDto>, ProblemHttpResult>> Pin(

@@ -1,0 +1,206 @@
+using System.Net;
+using EmrPortal.Contracts;
+using EmrPortal.Proxy.Apis;
+using EmrPortal.Proxy.Insights;
+using EmrPortal.Proxy.Tests.Infrastructure;
+
+namespace EmrPortal.Proxy.Tests.Insights;
+
+/// <summary>"Mine", "no longer listed", release drift, pins and error triage on the list endpoints.</summary>
+public sealed class ListInsightsApiTests : IAsyncLifetime
+{
+    private readonly UpstreamHider _hider = new();
+    private readonly ProxyHost _host;
+    private readonly Api _api;
+
+    public ListInsightsApiTests()
+    {
+        _host = new ProxyHost(InsightsHost.Settings(), InsightsHost.NoThrottling, rewriteUpstream: _hider.RewriteAsync);
+        _api = new Api(_host);
+    }
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    [Fact]
+    public async Task Mine_lists_exactly_the_sessions_of_the_callers_mapped_cloud_user()
+    {
+        var all = await _api.AllSessionsAsync(_host, "/api/v1/workspaces/w-analytics/sessions");
+        var expected = all.Where(s => s.UserName == InsightsHost.ViewerCloudUser).Select(s => s.SessionClusterId).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+
+        var mine = await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?mine=true&pageSize=200&sort=name&dir=asc");
+        var everywhere = await _api.GetOk<SessionPageDto>("viewer", "/api/v1/sessions?mine=true&pageSize=200");
+        var me = await _api.GetOk<MeDto>("viewer", "/api/v1/me");
+
+        Assert.Equal(expected, mine.Items.Select(s => s.SessionClusterId).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Count, mine.TotalCount);
+        Assert.Equal(expected.Count, everywhere.TotalCount);
+        Assert.Equal([InsightsHost.ViewerCloudUser], me.CloudUserNames);
+        Assert.False(me.CanStartStop); // the feature is off
+
+        // Mine combines with the other filters, and "mine=false" is everyone.
+        var mineRunning = await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?mine=true&state=Running");
+        Assert.Equal(all.Count(s => s.UserName == InsightsHost.ViewerCloudUser && s.State == "Running"), mineRunning.TotalCount);
+        Assert.Equal(all.Count, (await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?mine=false")).TotalCount);
+    }
+
+    [Fact]
+    public async Task Mine_without_a_mapping_is_an_empty_page_and_bad_values_are_400()
+    {
+        var admin = await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?mine=true");
+        Assert.Equal((0, 0), (admin.TotalCount, admin.Items.Count));
+        Assert.Empty((await _api.GetOk<MeDto>("admin", "/api/v1/me")).CloudUserNames);
+
+        foreach (var query in new[] { "mine=maybe", "listed=deleted", "listed=", "mine=yes" })
+        {
+            var (response, body) = await _host.GetAsync("viewer", "/api/v1/workspaces/w-analytics/sessions?" + query);
+            if (query == "listed=") { Assert.Equal(HttpStatusCode.OK, response.StatusCode); continue; }
+            var problem = Api.Problem(response, body, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(query.Split('=')[0], out _), body);
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_upstream_stops_listing_are_kept_as_no_longer_listed_and_filterable()
+    {
+        var before = await _api.AllSessionsAsync(_host, "/api/v1/workspaces/w-analytics/sessions");
+        await _host.RecordedAsync();
+        var gone = before.First(s => s.UserName == InsightsHost.ViewerCloudUser);
+        _hider.Hidden[gone.SessionClusterId] = true;
+        await _host.RescanAsync("w-analytics");
+
+        var current = await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?pageSize=200");
+        var goneOnly = await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?listed=gone");
+        var both = await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?listed=all&pageSize=200&sort=name");
+        var mineGone = await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?listed=gone&mine=true");
+        var acrossGone = await _api.GetOk<SessionPageDto>("admin", "/api/v1/sessions?listed=gone");
+
+        Assert.Equal(before.Count - 1, current.TotalCount);
+        var kept = Assert.Single(goneOnly.Items);
+        Assert.Equal((gone.SessionClusterId, gone.Name, gone.State, true), (kept.SessionClusterId, kept.Name, kept.State, kept.NoLongerListed));
+        Assert.Equal(before.Count, both.TotalCount);
+        Assert.Equal([gone.SessionClusterId], mineGone.Items.Select(s => s.SessionClusterId));
+        Assert.Equal([gone.SessionClusterId], acrossGone.Items.Select(s => s.SessionClusterId));
+
+        var timeline = await _api.GetOk<SessionTimelineDto>("viewer", $"/api/v1/workspaces/w-analytics/sessions/{gone.SessionClusterId}/timeline");
+        Assert.True(timeline.NoLongerListed);
+
+        var (csv, csvBody) = await _host.GetAsync("admin", "/api/v1/workspaces/w-analytics/sessions.csv?listed=gone");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Contains(gone.SessionClusterId, csvBody, StringComparison.Ordinal);
+        Assert.Equal(2, csvBody.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header + the one session
+
+        // Listed again upstream: back in the current list, no longer in "gone".
+        _hider.Hidden.Clear();
+        await _host.RescanAsync("w-analytics");
+        Assert.Equal(0, (await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?listed=gone")).TotalCount);
+        Assert.Equal(before.Count, (await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions")).TotalCount);
+    }
+
+    [Fact]
+    public async Task Sessions_on_a_release_older_than_the_newest_online_one_are_flagged()
+    {
+        var all = await _api.AllSessionsAsync(_host, "/api/v1/workspaces/w-analytics/sessions");
+
+        // The emulator offers esr-4.2.0 as its newest ONLINE release (esr-2.1.1 is OFFLINE).
+        Assert.Contains(all, s => s.ReleaseVersion == "esr-4.2.0");
+        Assert.Contains(all, s => s.ReleaseOutdated);
+        Assert.All(all, s => Assert.Equal(s.ReleaseVersion != "esr-4.2.0", s.ReleaseOutdated));
+    }
+
+    [Fact]
+    public async Task A_pin_marks_the_session_for_its_owner_only_and_can_be_removed()
+    {
+        var target = (await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?pageSize=1&sort=name")).Items[0];
+        var path = $"/api/v1/workspaces/w-analytics/sessions/{target.SessionClusterId}/pin";
+
+        var (put, putBody) = await _host.SendAsync(HttpMethod.Put, _host.Token("viewer"), path);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(target.SessionClusterId, Api.Read<PinDto>(putBody).SessionClusterId);
+
+        Assert.True((await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?pageSize=1&sort=name")).Items[0].Pinned);
+        Assert.False((await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?pageSize=1&sort=name")).Items[0].Pinned);
+        Assert.Equal([target.SessionClusterId], (await _api.GetOk<IReadOnlyList<PinDto>>("viewer", "/api/v1/pins")).Select(p => p.SessionClusterId));
+        Assert.Empty(await _api.GetOk<IReadOnlyList<PinDto>>("admin", "/api/v1/pins"));
+
+        var (unknown, unknownBody) = await _host.SendAsync(HttpMethod.Put, _host.Token("viewer"), "/api/v1/workspaces/w-analytics/sessions/sc-nosuchsession00/pin");
+        Api.Problem(unknown, unknownBody, HttpStatusCode.NotFound);
+
+        var (delete, _) = await _host.SendAsync(HttpMethod.Delete, _host.Token("viewer"), path);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.False((await _api.GetOk<SessionPageDto>("viewer", "/api/v1/workspaces/w-analytics/sessions?pageSize=1&sort=name")).Items[0].Pinned);
+        Assert.Empty(await _api.GetOk<IReadOnlyList<PinDto>>("viewer", "/api/v1/pins"));
+    }
+
+    [Fact]
+    public async Task Error_triage_groups_every_visible_error_session_by_reason_code()
+    {
+        var errors = await _api.AllSessionsAsync(_host, "/api/v1/sessions?state=Error");
+        var groups = await _api.GetOk<IReadOnlyList<ErrorGroupDto>>("admin", "/api/v1/errors");
+
+        var expected = errors.GroupBy(s => s.StateChangeReasonCode ?? InsightsApi.UnknownErrorCode)
+            .ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), groups.Select(g => KeyValuePair.Create(g.Code, g.Count)).OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(groups.OrderByDescending(g => g.Count).Select(g => g.Code), groups.Select(g => g.Code));
+        foreach (var group in groups)
+        {
+            Assert.Equal(Math.Min(group.Count, InsightsApi.MaxSessionsPerErrorGroup), group.Sessions.Count);
+            Assert.False(string.IsNullOrEmpty(group.SampleMessage));
+            var byId = errors.ToDictionary(e => (e.WorkspaceId, e.SessionClusterId));
+            Assert.All(group.Sessions, r => Assert.Equal(group.Code, byId[(r.WorkspaceId, r.SessionClusterId)].StateChangeReasonCode));
+        }
+
+        // A viewer's triage covers only what they may see; one workspace can be asked for, if visible.
+        var viewer = await _api.GetOk<IReadOnlyList<ErrorGroupDto>>("viewer", "/api/v1/errors");
+        Assert.All(viewer.SelectMany(g => g.Sessions), r => Assert.Equal("w-analytics", r.WorkspaceId));
+        Assert.Equal(errors.Count(e => e.WorkspaceId == "w-analytics"), viewer.Sum(g => g.Count));
+        Assert.Equal(viewer.Sum(g => g.Count), (await _api.GetOk<IReadOnlyList<ErrorGroupDto>>("viewer", "/api/v1/errors?workspace=w-analytics")).Sum(g => g.Count));
+        Assert.Empty(await _api.GetOk<IReadOnlyList<ErrorGroupDto>>("outsider", "/api/v1/errors"));
+        var (forbidden, forbiddenBody) = await _host.GetAsync("viewer", "/api/v1/errors?workspace=w-finance");
+        Api.Problem(forbidden, forbiddenBody, HttpStatusCode.Forbidden);
+        var (bad, badBody) = await _host.GetAsync("admin", "/api/v1/errors?workspace=..%2Fw-finance");
+        Api.Problem(bad, badBody, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Overview_counts_states_and_kinds_and_replays_running_sessions_from_the_timeline()
+    {
+        var overview = await _api.GetOk<WorkspaceOverviewDto>("viewer", "/api/v1/workspaces/w-analytics/overview");
+        var all = await _api.AllSessionsAsync(_host, "/api/v1/workspaces/w-analytics/sessions");
+
+        Assert.Equal(all.GroupBy(s => s.State!).ToDictionary(g => g.Key, g => g.Count()).OrderBy(k => k.Key), overview.ByState.OrderBy(k => k.Key));
+        Assert.Equal(all.GroupBy(s => s.Kind!).ToDictionary(g => g.Key, g => g.Count()).OrderBy(k => k.Key), overview.ByKind.OrderBy(k => k.Key));
+        Assert.Equal((24, 28), (overview.Running24h.Count, overview.Running7d.Count));
+        Assert.Equal(TimeSpan.FromHours(1), overview.Running24h[1].At - overview.Running24h[0].At);
+        Assert.Equal(TimeSpan.FromHours(6), overview.Running7d[1].At - overview.Running7d[0].At);
+
+        // Recorded just now: nothing ran a day ago as far as the portal knows; now every Running session counts.
+        await _host.RecordedAsync();
+        var recorded = await _api.GetOk<WorkspaceOverviewDto>("viewer", "/api/v1/workspaces/w-analytics/overview");
+        Assert.Equal(0, recorded.Running24h[0].Running);
+        Assert.Equal(overview.ByState["Running"], recorded.Running24h[^1].Running);
+        Assert.Equal(overview.ByState["Running"], recorded.Running7d[^1].Running);
+    }
+}
+
+/// <summary>Release versions compare numerically, not as text.</summary>
+public sealed class ReleaseDriftTests
+{
+    [Theory]
+    [InlineData("esr-4.9.3", "esr-4.10.0", true)]
+    [InlineData("esr-4.10.0", "esr-4.9.3", false)]
+    [InlineData("esr-4.2.0", "esr-4.2.0", false)]
+    [InlineData("esr-3.3.1", "esr-4.0.0", true)]
+    [InlineData("ESR-2.1.1", "esr-4.0.0", true)]
+    [InlineData("esr-4.x", "esr-4.2.0", false)]
+    [InlineData(null, "esr-4.2.0", false)]
+    [InlineData("3.3.1", "esr-4.2.0", false)]
+    public void Outdated_means_an_older_esr_version(string? release, string newest, bool outdated)
+    {
+        Assert.True(EsrVersion.TryParse(newest, out var n));
+        Assert.Equal(outdated, ReleaseCatalog.IsOutdated(release, n));
+        Assert.False(ReleaseCatalog.IsOutdated(release, null));
+    }
+}
