@@ -165,7 +165,13 @@ public static class ViewsApi
             return null;
         }
 
-        return view.ToQuery().ToQueryString();
+        // ToQueryString leaves out mine=false (the API's default), but an explicit "Everyone" is part of the view: a
+        // viewer whose list defaults to "mine" must open the same sessions the creator saved.
+        var query = view.ToQuery();
+        var canonical = query.ToQueryString();
+        return !query.Mine && parsed.ContainsKey(QueryNames.Mine)
+            ? (canonical.Length == 0 ? "mine=false" : canonical + "&mine=false")
+            : canonical;
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteView(
