@@ -93,6 +93,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
         Identity.Dispose();
         await Telemetry.DisposeAsync();
+        PortalDatabases.DeleteAll();
     }
 
     /// <summary>Throws the startup errors (with each app's output) if the portal is not fully up.</summary>
@@ -136,6 +137,11 @@ public sealed class PortalFixture : IAsyncLifetime
         ["Authentication__Demo__PublicKeyPem"] = publicKeyPem,
         ["Access__Workspaces__w-analytics__0"] = "grp-analytics",
         ["ConnectionStrings__redis"] = redis,
+        // A fresh portal database per proxy process: the default (<content root>/data/portal.db) would live in the
+        // publish folder and carry transitions, views and pins from earlier runs into this one.
+        ["ConnectionStrings__portaldb"] = PortalDatabases.NewSqlite(),
+        // Start/Stop on, so the timeline scenario can change a session's state through the portal itself.
+        ["Features__StartStop"] = "true",
     };
 
     internal static Dictionary<string, string?> WebSettings(Uri proxy, string privateKeyPem, string? redis = null) => new()
@@ -250,9 +256,17 @@ internal sealed class ProxyApiClient(Uri proxy, DemoIdentity identity)
     public Task<(int Status, JsonNode? Body)> PostAsync(string userId, string pathAndQuery, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, userId, pathAndQuery, ct);
 
-    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string userId, string pathAndQuery, CancellationToken ct)
+    public Task<(int Status, JsonNode? Body)> PostJsonAsync(string userId, string pathAndQuery, string json, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, userId, pathAndQuery, ct, json);
+
+    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string userId, string pathAndQuery, CancellationToken ct, string? json = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(proxy, pathAndQuery));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", identity.MintToken(userId));
         using var response = await Http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);

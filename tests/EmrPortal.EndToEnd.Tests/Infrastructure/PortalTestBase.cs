@@ -41,13 +41,14 @@ public abstract class PortalTestBase(PortalFixture portal, BrowserFixture browse
     public virtual async ValueTask DisposeAsync()
     {
         var failed = TestContext.Current.TestState?.Result == TestResult.Failed;
-        foreach (var context in _contexts)
+        foreach (var (context, c) in _contexts.Select((context, c) => (context, c)))
         {
             if (failed)
             {
                 foreach (var (page, i) in context.Pages.Select((p, i) => (p, i)))
                 {
-                    var name = $"failed-{TestContext.Current.TestMethod?.MethodName}-{i}";
+                    // One file per page of every context (a test may drive several users side by side).
+                    var name = c == 0 ? $"failed-{TestContext.Current.TestMethod?.MethodName}-{i}" : $"failed-{TestContext.Current.TestMethod?.MethodName}-{c}-{i}";
                     try
                     {
                         await PortalBrowser.ScreenshotAsync(page, name);
