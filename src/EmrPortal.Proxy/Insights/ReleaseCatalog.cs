@@ -43,13 +43,16 @@ internal readonly partial record struct EsrVersion(int Major, int Minor, int Pat
 
 /// <summary>
 /// The newest release the cloud offers (ListReleaseVersions, state ONLINE), for the release-drift badge. Read once and
-/// kept for <see cref="Ttl"/>, then refreshed in the background while the old answer is served; a failure leaves the
-/// badge off rather than failing a page, and is retried after <see cref="FailureBackoff"/>.
+/// kept for <see cref="Ttl"/>, then refreshed in the background while the old answer is served. List requests
+/// <see cref="Prefetch"/> it before they wait for their snapshot, so on a cold start the call runs beside the scan
+/// instead of after it; a page waits at most <see cref="MaxWait"/> for it, and a failure leaves the badge off rather
+/// than failing a page (retried after <see cref="FailureBackoff"/>).
 /// </summary>
 internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ReleaseCatalog> logger)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan FailureBackoff = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private Task<EsrVersion?>? _load;
@@ -57,31 +60,48 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private bool _loaded;
 
+    /// <summary>Starts loading the release list if it is missing or old (never waits).</summary>
+    public void Prefetch()
+    {
+        lock (_gate)
+        {
+            _ = StartIfDue();
+        }
+    }
+
     /// <summary>The newest ONLINE release, or null when none is known (yet).</summary>
     public async Task<EsrVersion?> NewestOnlineAsync(CancellationToken cancellationToken)
     {
         Task<EsrVersion?>? load;
         lock (_gate)
         {
-            var age = time.GetUtcNow() - _loadedAt;
-            if (_loaded && age < Ttl)
-            {
-                return _newest;
-            }
-
-            load = _load;
-            if (load is null && (_loaded || age >= FailureBackoff))
-            {
-                load = _load = Task.Run(() => LoadAsync(lifetime.ApplicationStopping));
-            }
-
+            load = StartIfDue();
             if (_loaded || load is null)
             {
-                return _newest; // stale-while-revalidate, or within the failure backoff
+                return _newest; // fresh, stale-while-revalidate, or within the failure backoff
             }
         }
 
-        return await load.WaitAsync(cancellationToken);
+        try
+        {
+            return await load.WaitAsync(MaxWait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The running load, a new one if the answer is missing or old, or null. Caller holds the lock.</summary>
+    private Task<EsrVersion?>? StartIfDue()
+    {
+        var age = time.GetUtcNow() - _loadedAt;
+        if (_load is null && (_loaded ? age >= Ttl : age >= FailureBackoff))
+        {
+            _load = Task.Run(() => LoadAsync(lifetime.ApplicationStopping));
+        }
+
+        return _load;
     }
 
     /// <summary>True when <paramref name="releaseVersion"/> is an esr version older than <paramref name="newest"/>.</summary>
@@ -108,9 +128,14 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
             succeeded = true;
             return newest;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            LogLoadFailed(logger, ex.GetType().Name, (ex as EmrApiException)?.Code);
+            // Never faults: callers may have stopped waiting, and nobody would observe the exception.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                LogLoadFailed(logger, ex.GetType().Name, (ex as EmrApiException)?.Code);
+            }
+
             return _newest;
         }
         finally

@@ -12,9 +12,15 @@ namespace EmrPortal.Proxy.Insights;
 /// </summary>
 internal sealed class SessionListing(SessionHistoryCache history, ReleaseCatalog releases, PinCache pins, CloudIdentity identity)
 {
-    /// <summary>The caller's view with "mine" resolved to their cloud users (none mapped: an empty page).</summary>
-    public SessionView Resolve(SessionView view, Caller caller) =>
-        view.Mine ? view with { Filter = view.Filter with { Owners = identity.Owners(caller) } } : view;
+    /// <summary>
+    /// The caller's view with "mine" resolved to their cloud users (none mapped: an empty page). Also starts loading
+    /// the release list if needed, so it runs beside a cold scan rather than after it.
+    /// </summary>
+    public SessionView Resolve(SessionView view, Caller caller)
+    {
+        releases.Prefetch();
+        return view.Mine ? view with { Filter = view.Filter with { Owners = identity.Owners(caller) } } : view;
+    }
 
     /// <summary>The snapshots one workspace contributes for <paramref name="listed"/>.</summary>
     public IEnumerable<Snapshot> Sources(Snapshot current, string listed)
