@@ -57,10 +57,17 @@ public sealed class AccessTests(PortalFixture portal, BrowserFixture browser) : 
         Assert.Equal(200, status);
         Assert.All(expected!["items"]!.AsArray(), s => Assert.Equal("w-analytics", s!["workspaceId"]!.GetValue<string>()));
 
-        var page = await OpenAsync("viewer", "/sessions");
+        // "Everyone": the viewer is mapped to a cloud user, so without a choice the list starts on their own sessions.
+        var page = await OpenAsync("viewer", "/sessions?mine=false");
 
         await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(expected));
         await Assertions.Expect(page.Locator("[data-testid='forbidden-view']")).ToHaveCountAsync(0);
+
+        // Their default, "mine", is the proxy's mine=true for the same user, still within their workspace.
+        var (_, mine) = await Portal.ProxyApi.GetAsync("viewer", "/api/v1/sessions?mine=true", Ct);
+        Assert.All(mine!["items"]!.AsArray(), s => Assert.Equal("w-analytics", s!["workspaceId"]!.GetValue<string>()));
+        await page.GotoAsync("/sessions");
+        await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(mine));
     }
 
     private async Task<IReadOnlyList<string>> ForeignSessionIdsAsync()
