@@ -148,17 +148,17 @@ public static class WorkspacesApi
 
     internal static Task<Results<Ok<SessionDetailDto>, ProblemHttpResult>> GetSession(
         string workspaceId, string sessionClusterId, ClaimsPrincipal user, WorkspaceGate gate, SessionDetails details,
-        Redactor redactor, AuditTrail audit, CancellationToken cancellationToken) =>
-        Detail(workspaceId, sessionClusterId, reveal: false, user, gate, details, redactor, audit, cancellationToken);
+        Redactor redactor, AuditTrail audit, SessionListing listing, CancellationToken cancellationToken) =>
+        Detail(workspaceId, sessionClusterId, reveal: false, user, gate, details, redactor, audit, listing, cancellationToken);
 
     internal static Task<Results<Ok<SessionDetailDto>, ProblemHttpResult>> RevealSession(
         string workspaceId, string sessionClusterId, ClaimsPrincipal user, WorkspaceGate gate, SessionDetails details,
-        Redactor redactor, AuditTrail audit, CancellationToken cancellationToken) =>
-        Detail(workspaceId, sessionClusterId, reveal: true, user, gate, details, redactor, audit, cancellationToken);
+        Redactor redactor, AuditTrail audit, SessionListing listing, CancellationToken cancellationToken) =>
+        Detail(workspaceId, sessionClusterId, reveal: true, user, gate, details, redactor, audit, listing, cancellationToken);
 
     private static async Task<Results<Ok<SessionDetailDto>, ProblemHttpResult>> Detail(
         string workspaceId, string sessionClusterId, bool reveal, ClaimsPrincipal user, WorkspaceGate gate,
-        SessionDetails details, Redactor redactor, AuditTrail audit, CancellationToken cancellationToken)
+        SessionDetails details, Redactor redactor, AuditTrail audit, SessionListing listing, CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
         var action = reveal ? AuditActions.Reveal : AuditActions.ViewDetail;
@@ -183,6 +183,7 @@ public static class WorkspacesApi
             return ApiProblems.AdminOnly();
         }
 
+        listing.Prefetch();
         var lookup = await details.GetAsync(workspaceId, sessionClusterId, cancellationToken);
         if (lookup.Detail is null)
         {
@@ -191,7 +192,9 @@ public static class WorkspacesApi
         }
 
         audit.Record(caller, action, workspaceId, sessionClusterId, AuditOutcomes.Allowed);
-        return TypedResults.Ok(redactor.ToDto(lookup.Detail, reveal, lookup.AsOf));
+        var dto = redactor.ToDto(lookup.Detail, reveal, lookup.AsOf);
+        var marked = await listing.MarkAsync(caller, [dto.Summary], cancellationToken);
+        return TypedResults.Ok(dto with { Summary = marked[0] });
     }
 
     internal static async Task<Results<Ok<ScanStatusDto>, ProblemHttpResult>> GetScanStatus(

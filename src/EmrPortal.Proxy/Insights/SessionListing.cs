@@ -18,9 +18,12 @@ internal sealed class SessionListing(SessionHistoryCache history, ReleaseCatalog
     /// </summary>
     public SessionView Resolve(SessionView view, Caller caller)
     {
-        releases.Prefetch();
+        Prefetch();
         return view.Mine ? view with { Filter = view.Filter with { Owners = identity.Owners(caller) } } : view;
     }
+
+    /// <summary>Starts loading what <see cref="MarkAsync"/> needs from upstream, so it overlaps the caller's own upstream call.</summary>
+    public void Prefetch() => releases.Prefetch();
 
     /// <summary>The snapshots one workspace contributes for <paramref name="listed"/>.</summary>
     public IEnumerable<Snapshot> Sources(Snapshot current, string listed)

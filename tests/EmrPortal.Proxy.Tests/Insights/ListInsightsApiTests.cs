@@ -124,6 +124,9 @@ public sealed class ListInsightsApiTests : IAsyncLifetime
         Assert.False((await _api.GetOk<SessionPageDto>("admin", "/api/v1/workspaces/w-analytics/sessions?pageSize=1&sort=name")).Items[0].Pinned);
         Assert.Equal([target.SessionClusterId], (await _api.GetOk<IReadOnlyList<PinDto>>("viewer", "/api/v1/pins")).Select(p => p.SessionClusterId));
         Assert.Empty(await _api.GetOk<IReadOnlyList<PinDto>>("admin", "/api/v1/pins"));
+        var detail = await _api.GetOk<SessionDetailDto>("viewer", $"/api/v1/workspaces/w-analytics/sessions/{target.SessionClusterId}");
+        Assert.True(detail.Summary.Pinned);
+        Assert.Equal(detail.Summary.ReleaseVersion != "esr-4.2.0", detail.Summary.ReleaseOutdated);
 
         var (unknown, unknownBody) = await _host.SendAsync(HttpMethod.Put, _host.Token("viewer"), "/api/v1/workspaces/w-analytics/sessions/sc-nosuchsession00/pin");
         Api.Problem(unknown, unknownBody, HttpStatusCode.NotFound);
