@@ -24,11 +24,11 @@ public sealed class ConfigDiffTests(PortalFixture portal, BrowserFixture browser
 
         var page = await OpenAsync("viewer", $"/workspaces/{Workspace}/sessions/{left}");
         await page.Locator("[data-testid='compare-with']").ClickAsync();
-        await page.WaitForURLAsync(url => PortalBrowser.QueryValue(url, "left") == $"{Workspace}/{left}");
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "left") == $"{Workspace}/{left}");
         await Assertions.Expect(page.Locator("[data-testid='diff-pick']")).ToBeVisibleAsync();
         await page.Locator("#diff-right").FillAsync($"{Workspace}/{right}");
         await page.Locator("[data-testid='diff-compare']").ClickAsync();
-        await page.WaitForURLAsync(url => PortalBrowser.QueryValue(url, "right") == $"{Workspace}/{right}");
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "right") == $"{Workspace}/{right}");
         await WaitForDiffAsync(page);
 
         var shown = await RowsAsync(page);

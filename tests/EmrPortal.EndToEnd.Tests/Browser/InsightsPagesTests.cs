@@ -34,7 +34,7 @@ public sealed class InsightsPagesTests(PortalFixture portal, BrowserFixture brow
         // A link opens that session, which is in Error with the group's code.
         var target = groups[0].Sessions[0];
         await cards.First.Locator($"[data-testid='error-session-link'][data-session-id='{target.Id}']").ClickAsync();
-        await page.WaitForURLAsync($"**/workspaces/{target.Workspace}/sessions/{target.Id}");
+        await PortalBrowser.WaitForUrlAsync(page, url => new Uri(url).AbsolutePath == $"/workspaces/{target.Workspace}/sessions/{target.Id}");
         await Ready(page, "session-detail");
         await Assertions.Expect(page.Locator(".header-actions [data-testid='state-chip']").First).ToHaveAttributeAsync("data-state", "Error");
         await Assertions.Expect(page.Locator("[data-testid='state-reason']")).ToContainTextAsync(groups[0].Code);
@@ -65,16 +65,16 @@ public sealed class InsightsPagesTests(PortalFixture portal, BrowserFixture brow
         var page = await OpenAsync("admin", $"/workspaces/w-marketing/sessions/{viewed}");
         await Assertions.Expect(page.Locator("[data-testid='nav-audit']")).ToBeVisibleAsync();
         await page.Locator("[data-testid='nav-audit']").ClickAsync();
-        await page.WaitForURLAsync("**/audit");
+        await PortalBrowser.WaitForUrlAsync(page, url => new Uri(url).AbsolutePath == "/audit");
         await Ready(page, "audit-log");
 
         // Narrowed to that workspace and action through the page's own filters (server-side, in the URL).
         await page.Locator("#audit-workspace").FillAsync("w-marketing");
         await page.Locator("#audit-workspace").PressAsync("Tab");
-        await page.WaitForURLAsync(url => PortalBrowser.QueryValue(url, "workspace") == "w-marketing");
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "workspace") == "w-marketing");
         await page.Locator("#audit-action").FillAsync("session.view");
         await page.Locator("#audit-action").PressAsync("Tab");
-        await page.WaitForURLAsync(url => PortalBrowser.QueryValue(url, "action") == "session.view");
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "action") == "session.view");
         await Ready(page, "audit-log");
 
         // The audit write is asynchronous: the entry may need a moment (and a reload) to appear.

@@ -105,7 +105,7 @@ public sealed class SavedViewTests(PortalFixture portal, BrowserFixture browser)
 
     private static async Task WaitForListAsync(IPage page, string parameter, string value)
     {
-        await page.WaitForURLAsync(url => PortalBrowser.QueryValue(url, parameter) == value);
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, parameter) == value);
         await WaitForListReadyAsync(page);
     }
 

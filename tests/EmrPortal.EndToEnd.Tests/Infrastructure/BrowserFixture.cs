@@ -27,6 +27,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Expect(...) retries for 5 s by default; on this 2-core machine, with other builds running, a circuit round
+        // trip through proxy and emulator can take longer. Passing checks return as soon as they hold.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

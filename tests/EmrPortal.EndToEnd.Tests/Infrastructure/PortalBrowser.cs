@@ -71,8 +71,27 @@ internal static partial class PortalBrowser
     /// <summary>Waits for a list URL to carry <paramref name="parameter"/>=<paramref name="value"/> and for that view to load.</summary>
     public static async Task WaitForListAsync(IPage page, string parameter, string value)
     {
-        await page.WaitForURLAsync(url => QueryValue(url, parameter) == value);
+        await WaitForUrlAsync(page, url => QueryValue(url, parameter) == value);
         await WaitForReadyAsync(page);
+    }
+
+    /// <summary>
+    /// Polls the page's URL until <paramref name="predicate"/> holds. For the circuit's own navigations (history
+    /// pushState): Playwright's WaitForURL subscribes to navigation events after checking the current URL, and on a
+    /// loaded machine a pushState landing in between is missed and the wait runs into its timeout.
+    /// </summary>
+    public static async Task WaitForUrlAsync(IPage page, Func<string, bool> predicate, float timeoutMs = 30_000)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMilliseconds(timeoutMs);
+        while (!predicate(page.Url))
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The page's URL did not change as expected within {timeoutMs} ms; it is {page.Url}.");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     public static string? QueryValue(string url, string parameter)
