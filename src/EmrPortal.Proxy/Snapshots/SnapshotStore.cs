@@ -30,6 +30,7 @@ internal sealed partial class SnapshotStore(
 {
     private readonly ISnapshotObserver[] _observers = observers?.ToArray() ?? [];
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly SnapshotScanner _scanner = new(client, logger);
 
     public async Task<SnapshotResult> GetAsync(string workspaceId, CancellationToken cancellationToken)
     {
@@ -234,42 +235,18 @@ internal sealed partial class SnapshotStore(
                 return shared;
             }
 
-            var sessions = new List<SessionSummaryDto>();
-            var pages = 0;
-            var request = new ListSessionClustersRequest(workspaceId) { MaxResults = o.ScanPageSize };
-            await foreach (var page in client.ListSessionClusterPagesAsync(request, stopping))
+            // Plain nextToken chain, or (large workspaces) parallel (kind × queue) chains reconciled with totalCount.
+            var scan = await _scanner.ScanAsync(workspaceId, o, (loaded, total) =>
             {
-                pages++;
-                foreach (var cluster in page.SessionClusters ?? [])
-                {
-                    if (cluster.WorkspaceId is { } other && !string.Equals(other, workspaceId, StringComparison.Ordinal))
-                    {
-                        throw new UpstreamMismatchException("ListSessionClusters answered for another workspace.");
-                    }
-
-                    // An id the proxy would refuse in a URL can't be opened either; keep the list consistent with that.
-                    if (!Ids.IsValid(cluster.SessionClusterId))
-                    {
-                        continue;
-                    }
-
-                    sessions.Add(SessionMapper.ToSummary(cluster, workspaceId));
-                }
-
-                if (sessions.Count > o.MaxSessionsPerWorkspace)
-                {
-                    throw new InvalidOperationException($"Workspace {workspaceId} has more than {o.MaxSessionsPerWorkspace} sessions.");
-                }
-
-                entry.Loaded = sessions.Count;
-                entry.Total = page.TotalCount;
-            }
+                entry.Loaded = loaded;
+                entry.Total = total;
+            }, stopping);
 
             health.RecordSuccess();
-            var snapshot = Snapshot.Build(workspaceId, sessions, startedAt, pages, time.GetElapsedTime(stopwatch));
+            var snapshot = Snapshot.Build(workspaceId, scan.Sessions, startedAt, scan.Pages, time.GetElapsedTime(stopwatch));
             Publish(entry, snapshot);
             Notify(snapshot);
-            LogScanned(logger, workspaceId, snapshot.Count, pages, (long)snapshot.ScanDuration.TotalMilliseconds);
+            LogScanned(logger, workspaceId, snapshot.Count, scan.Pages, (long)snapshot.ScanDuration.TotalMilliseconds);
             await l2.SetAsync(snapshot, stopping);
             return snapshot;
         }

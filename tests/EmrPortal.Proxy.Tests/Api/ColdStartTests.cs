@@ -14,6 +14,8 @@ public sealed class ColdStartTests : IAsyncLifetime
         ["UpstreamQuota:Burst"] = "1000",
         ["UpstreamQuota:PermitsPerSecond"] = "1000",
         ["RateLimiting:Burst"] = "1000",
+        // Counts the sequential scan's 100 pages; the partitioned scan's coalescing is in PartitionedScanTests.
+        ["Snapshots:PartitionedScan"] = "false",
     }, emulatorSettings: new Dictionary<string, string?> { ["Emulator:Faults:Throttling:Enabled"] = "false" });
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;

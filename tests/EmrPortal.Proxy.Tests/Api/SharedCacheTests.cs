@@ -25,7 +25,8 @@ public sealed class SharedCacheTests : IAsyncLifetime
         for (var i = 0; i < 100 && !CanConnect(port); i++) await Task.Delay(50, TestContext.Current.CancellationToken);
         Assert.True(CanConnect(port), "redis-server did not start");
 
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{port}" };
+        // The sequential scan, so A's upstream calls are exactly its 100 pages (the partitioned scan is tested apart).
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{port}", ["Snapshots:PartitionedScan"] = "false" };
         _a = new ProxyHost(proxySettings: settings);
         _b = new ProxyHost(proxySettings: settings, sharedEmulator: _a.Emulator);
     }
