@@ -13,6 +13,7 @@ COPY src/EmrPortal.Contracts/EmrPortal.Contracts.csproj src/EmrPortal.Contracts/
 COPY src/EmrPortal.Emr/EmrPortal.Emr.csproj src/EmrPortal.Emr/
 COPY src/EmrPortal.ServiceDefaults/EmrPortal.ServiceDefaults.csproj src/EmrPortal.ServiceDefaults/
 COPY src/EmrPortal.Emulator/EmrPortal.Emulator.csproj src/EmrPortal.Emulator/
+COPY src/EmrPortal.PortalData/EmrPortal.PortalData.csproj src/EmrPortal.PortalData/
 COPY src/EmrPortal.Proxy/EmrPortal.Proxy.csproj src/EmrPortal.Proxy/
 COPY src/EmrPortal.Web/EmrPortal.Web.csproj src/EmrPortal.Web/
 RUN dotnet restore src/EmrPortal.Emulator/EmrPortal.Emulator.csproj \
@@ -41,6 +42,8 @@ EXPOSE 8080
 # The aspnet image has no curl or wget; bash's /dev/tcp speaks just enough HTTP/1.0 to read the status line.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${ASPNETCORE_HTTP_PORTS%%[;,]*} && printf 'GET /health/live HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+# The proxy's embedded SQLite portal database lives here (mount a volume, or use PostgreSQL via ConnectionStrings__portaldb).
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 USER $APP_UID
 
 FROM runtime AS emulator
@@ -49,6 +52,7 @@ ENTRYPOINT ["dotnet", "EmrPortal.Emulator.dll"]
 
 FROM runtime AS proxy
 COPY --from=publish-proxy /app .
+VOLUME /app/data
 ENTRYPOINT ["dotnet", "EmrPortal.Proxy.dll"]
 
 FROM runtime AS web

@@ -68,6 +68,35 @@ public sealed partial class DockerfileTests
         Assert.Superset(new HashSet<string> { "**/bin/", "**/obj/", ".git/", "artifacts/", "tests/" }, ignored);
     }
 
+    [Fact]
+    public void Restore_layer_copies_every_project_the_apps_reference()
+    {
+        // The restore layer copies project files one by one; a project added to an app's reference graph but not
+        // copied there makes `docker build` fail at restore, which CI cannot see (no Docker engine).
+        var copied = Regex.Matches(BuildScripts.Dockerfile, @"(?m)^COPY (src/\S+\.csproj) ")
+            .Select(m => m.Groups[1].Value)
+            .ToHashSet(StringComparer.Ordinal);
+
+        var needed = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(["src/EmrPortal.Emulator/EmrPortal.Emulator.csproj",
+            "src/EmrPortal.Proxy/EmrPortal.Proxy.csproj", "src/EmrPortal.Web/EmrPortal.Web.csproj"]);
+        while (pending.TryPop(out var project))
+        {
+            if (!needed.Add(project)) continue;
+            var path = Path.Combine(RepositoryPaths.Root, project);
+            foreach (Match reference in ProjectReference().Matches(File.ReadAllText(path)))
+            {
+                var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, reference.Groups[1].Value.Replace('\\', '/')));
+                pending.Push(Path.GetRelativePath(RepositoryPaths.Root, target).Replace('\\', '/'));
+            }
+        }
+
+        Assert.Empty(needed.Except(copied));
+    }
+
+    [GeneratedRegex("""<ProjectReference\s+Include="([^"]+)"\s*/?>""")]
+    private static partial Regex ProjectReference();
+
     /// <summary>The text of one <c>FROM … AS name</c> stage, up to the next FROM.</summary>
     private static string Stage(string name)
     {
