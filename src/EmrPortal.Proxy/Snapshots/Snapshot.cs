@@ -149,18 +149,37 @@ internal sealed class Snapshot
         if (filter.IsEmpty) return all;
         if (_filtered.TryGetValue((key, descending, filter), out var cached)) return cached;
 
+        // Two passes for memory locality: test every session in storage order (the order the scan allocated them, so
+        // mostly sequential in memory) into a flag per session, then walk the sort order reading only the flags.
+        // Walking the sort order and dereferencing each session there is a cache miss per session once n is large.
         var upperQ = filter.Q?.ToUpperInvariant();
         var fieldFilter = filter with { Q = null };
-        var result = new List<int>();
-        foreach (var index in all)
+        var n = _sessions.Length;
+        var matches = System.Buffers.ArrayPool<bool>.Shared.Rent(n);
+        int[] array;
+        try
         {
-            var s = _sessions[index];
-            if (!fieldFilter.IsEmpty && !Matches(s, fieldFilter)) continue;
-            if (upperQ is not null && !_searchText[index].Contains(upperQ, StringComparison.Ordinal)) continue;
-            result.Add(index);
+            var count = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var match = (fieldFilter.IsEmpty || Matches(_sessions[i], fieldFilter))
+                    && (upperQ is null || _searchText[i].Contains(upperQ, StringComparison.Ordinal));
+                matches[i] = match;
+                count += match ? 1 : 0;
+            }
+
+            array = new int[count];
+            var written = 0;
+            foreach (var index in all)
+            {
+                if (matches[index]) array[written++] = index;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<bool>.Shared.Return(matches);
         }
 
-        var array = result.ToArray();
         if (_filtered.Count >= MaxCachedFilters) _filtered.Clear();
         _filtered[(key, descending, filter)] = array;
         return array;
