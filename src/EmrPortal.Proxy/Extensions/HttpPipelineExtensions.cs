@@ -28,9 +28,9 @@ public static class HttpPipelineExtensions
 
     public static WebApplication UseProxyPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders(hsts: !app.Environment.IsDevelopment());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -38,20 +38,36 @@ public static class HttpPipelineExtensions
         return app;
     }
 
-    /// <summary>An API never renders in a frame or leaks a referrer; responses hold per-user data and are not cached.</summary>
-    private static void UseSecurityHeaders(this WebApplication app) =>
+    /// <summary>
+    /// An API never renders in a frame, uses no browser feature or leaks a referrer; responses hold per-user data and
+    /// are not cached. Set when the response starts, so answers the exception handler writes (it clears the response
+    /// first: 502/503) carry them too; that is also why HSTS (outside Development, on HTTPS) is set here rather than
+    /// by UseHsts.
+    /// </summary>
+    private static void UseSecurityHeaders(this WebApplication app, bool hsts) =>
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            context.Response.OnStarting(state =>
             {
-                headers.CacheControl = "no-store";
-            }
+                var http = (HttpContext)state;
+                var headers = http.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+                headers.XFrameOptions = "DENY";
+                if (hsts && http.Request.IsHttps)
+                {
+                    headers.StrictTransportSecurity = "max-age=31536000";
+                }
 
+                if (http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                {
+                    headers.CacheControl = "no-store";
+                }
+
+                return Task.CompletedTask;
+            }, context);
             return next(context);
         });
 }

@@ -15,7 +15,12 @@ public abstract class ResilienceTestBase : ApiTestBase, IAsyncLifetime
 {
     private readonly List<Exception> _unobserved = [];
 
-    protected ResilienceTestBase(ProxyHost host) : base(host) => TaskScheduler.UnobservedTaskException += OnUnobserved;
+    protected ResilienceTestBase(ProxyHost host) : base(host)
+    {
+        // Tasks other tests dropped are finalized first, so what is recorded below is this test's own.
+        Collect();
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+    }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -29,12 +34,7 @@ public abstract class ResilienceTestBase : ApiTestBase, IAsyncLifetime
     /// <summary>Forces finalization of every dropped task, then fails if any of them held an exception nobody saw.</summary>
     protected void AssertNoUnobservedTaskExceptions()
     {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
+        Collect();
         lock (_unobserved)
         {
             Assert.True(_unobserved.Count == 0, "Unobserved task exceptions:\n" + string.Join("\n---\n", _unobserved));
@@ -50,6 +50,15 @@ public abstract class ResilienceTestBase : ApiTestBase, IAsyncLifetime
         return System.Text.Json.JsonSerializer.Deserialize<SessionPageDto>(body, PortalJsonOptions)!;
     }
 
+    private static void Collect()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
     private void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
     {
         lock (_unobserved)
@@ -59,7 +68,18 @@ public abstract class ResilienceTestBase : ApiTestBase, IAsyncLifetime
     }
 }
 
+/// <summary>
+/// Resilience tests run alone (not beside other test classes): the unobserved-task-exception event is process-wide,
+/// so a parallel test's dropped task (e.g. a deliberately failing startup) must not be blamed on these.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ResilienceCollection
+{
+    public const string Name = "resilience";
+}
+
 /// <summary>Faults on a fake clock shared by proxy and emulator (one attempt per call, so nothing waits on the clock).</summary>
+[Collection(ResilienceCollection.Name)]
 public sealed class UpstreamFaultResilienceTests() : ResilienceTestBase(new ProxyHost(
     proxySettings: new Dictionary<string, string?>
     {
@@ -171,6 +191,7 @@ public sealed class UpstreamFaultResilienceTests() : ResilienceTestBase(new Prox
 }
 
 /// <summary>A slow cloud (2 s per call, real time): requests are still answered, and stale data does not wait for it.</summary>
+[Collection(ResilienceCollection.Name)]
 public sealed class SlowUpstreamResilienceTests() : ResilienceTestBase(new ProxyHost(
     proxySettings: new Dictionary<string, string?> { ["Snapshots:FreshTtl"] = "00:00:03" },
     emulatorSettings: new Dictionary<string, string?> { ["Emulator:Faults:Throttling:Enabled"] = "false" }))
@@ -230,6 +251,7 @@ public sealed class SlowUpstreamResilienceTests() : ResilienceTestBase(new Proxy
 }
 
 /// <summary>The cloud throttles every call beyond a trickle; with one attempt per call the caller gets a clean 503.</summary>
+[Collection(ResilienceCollection.Name)]
 public sealed class ThrottledUpstreamResilienceTests() : ResilienceTestBase(new ProxyHost(
     proxySettings: new Dictionary<string, string?>
     {
