@@ -81,6 +81,10 @@ public sealed partial class TelemetrySecretScanTests : IAsyncLifetime
         await SendAsync(HttpMethod.Get, "admin", "/api/v1/workspaces/w-large/sessions", ct);
         await _host.EmulatorAdminAsync("PUT", "/admin/faults", """{"errorRate":0.0}""");
 
+        // Stop the app before reading: background work (refresh, recorder, audit writer) keeps exporting, and the
+        // exporters' lists must not be read while they are written ("Collection was modified").
+        await _traced!.DisposeAsync();
+        _traced = null;
         var texts = _spans.Select(SpanText).Concat(_logs.Select(LogText)).ToList();
 
         // The exporters really saw the traffic: server spans (the in-process emulator's too), the EMR client's spans
