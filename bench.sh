@@ -3,6 +3,9 @@
 #   1. micro-benchmarks (BenchmarkDotNet, in-process, MemoryDiagnoser)
 #   2. the scaling curve of the proxy's snapshot (1k / 10k / 50k sessions, in-process)
 #   3. the loopback load run: published Emulator + Proxy as real processes, 50 ms upstream latency, 10k sessions
+#      (cold sequential vs partitioned scan, coalescing, warm closed loop and paced, naive baseline)
+#   4. the soak: 200 clients for 60 s against the proxy with 10 % upstream faults (issue 9)
+#   5. the portal: Playwright + /usr/bin/chromium against the published Web (first row, sort click, memory per circuit)
 # then the report. Budget: under 15 minutes on 2 cores. Loopback only; every process it starts is stopped by PID.
 #
 # Options (environment):
@@ -43,17 +46,22 @@ dotnet build "$SRC/bench/EmrPortal.Benchmarks" -c Release --artifacts-path "$ART
 dotnet build "$SRC/bench/EmrPortal.LoadDriver" -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
 dotnet publish "$SRC/src/EmrPortal.Emulator" -c Release --artifacts-path "$ART" -nologo -v quiet
 dotnet publish "$SRC/src/EmrPortal.Proxy" -c Release --artifacts-path "$ART" -nologo -v quiet
+dotnet publish "$SRC/src/EmrPortal.Web" -c Release --artifacts-path "$ART" -nologo -v quiet
 
 BENCH="$ART/bin/EmrPortal.Benchmarks/release/EmrPortal.Benchmarks.dll"
 DRIVER="$ART/bin/EmrPortal.LoadDriver/release/EmrPortal.LoadDriver.dll"
 EMULATOR="$ART/publish/EmrPortal.Emulator/release/EmrPortal.Emulator.dll"
 PROXY="$ART/publish/EmrPortal.Proxy/release/EmrPortal.Proxy.dll"
+WEB="$ART/publish/EmrPortal.Web/release/EmrPortal.Web.dll"
+CHROMIUM=${EMRPORTAL_CHROMIUM:-/usr/bin/chromium}
 
 MICRO_ARGS=(--filter '*')
 LOAD_ARGS=()
+SOAK_ARGS=()
 if [[ "$QUICK" == 1 ]]; then
   MICRO_ARGS+=(--job short)
-  LOAD_ARGS+=(--warm-requests 8000 --warm-seconds 15 --naive-requests 32 --naive-seconds 30)
+  LOAD_ARGS+=(--warm-requests 8000 --warm-seconds 15 --naive-requests 32 --naive-seconds 30 --paced-seconds 8)
+  SOAK_ARGS+=(--seconds 20)
 fi
 
 step "Micro-benchmarks (BenchmarkDotNet)"
@@ -65,9 +73,20 @@ timeout 180 dotnet "$BENCH" scaling --results "$RES/scaling.json" --sizes 1000,1
 step "Load run (Emulator + Proxy on loopback, 50 ms upstream latency, 10k sessions)"
 timeout 540 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/load.json" --logs "$RES/logs" "${LOAD_ARGS[@]}"
 
+step "Soak (200 clients, 60 s, 10 % upstream faults)"
+rm -f "$RES/soak.json"
+timeout 240 dotnet "$DRIVER" soak --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/soak.json" --logs "$RES/logs" "${SOAK_ARGS[@]}" \
+  || echo "soak failed (see $RES/logs/soak); the report marks it as not run"
+
+step "Portal (Playwright + $CHROMIUM against the published Web)"
+rm -f "$RES/portal.json"
+timeout 300 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --chromium "$CHROMIUM" \
+  --results "$RES/portal.json" --logs "$RES/logs" \
+  || echo "portal run failed (see $RES/logs/portal); the report marks it as not run"
+
 step "Report"
 dotnet "$DRIVER" report --micro "$RES/micro.json" --scaling "$RES/scaling.json" --load "$RES/load.json" \
-  --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
+  --soak "$RES/soak.json" --portal "$RES/portal.json" --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
 
 step "Done: $REPORT ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
 sed -n '/^## Closing note/,$p' "$REPORT"

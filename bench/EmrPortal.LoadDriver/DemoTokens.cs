@@ -30,6 +30,9 @@ internal sealed class DemoTokens : IDisposable
 
     public string PublicKeyPem => _key.ExportSubjectPublicKeyInfoPem();
 
+    /// <summary>For the Web app in the portal run (it mints the demo users' tokens the proxy then validates).</summary>
+    public string PrivateKeyPem => _key.ExportPkcs8PrivateKeyPem();
+
     /// <summary>The token of identity <paramref name="index"/> (re-minted when the set is older than 4 minutes).</summary>
     public string For(int index)
     {

@@ -4,9 +4,11 @@ namespace EmrPortal.LoadDriver;
 
 /// <summary>
 /// <c>run --emulator &lt;dll&gt; --proxy &lt;dll&gt; --results load.json [--logs dir] [--sessions 10000] [--latency-ms 50]
-/// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--no-partitioned]</c>: the
-/// bounded loopback load run. <c>report --micro m.json --scaling s.json --load l.json --out docs/benchmarks.md</c>:
-/// writes the markdown report from the result files.
+/// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--paced-rps 400]</c>: the
+/// bounded loopback load run. <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
+/// the bounded soak with upstream faults. <c>portal --emulator --proxy --web --results [--chromium /usr/bin/chromium]</c>:
+/// Playwright timings and server memory per circuit. <c>report --micro m.json --scaling s.json --load l.json
+/// [--soak s.json] [--portal p.json] --out docs/benchmarks.md</c>: writes the markdown report from the result files.
 /// </summary>
 public static class LoadDriverProgram
 {
@@ -36,12 +38,26 @@ public static class LoadDriverProgram
                     NaiveRequests = Int(options, "naive-requests", 64),
                     NaiveCap = TimeSpan.FromSeconds(Int(options, "naive-seconds", 60)),
                     Coalescing = Int(options, "coalescing", 50),
-                    Partitioned = !options.ContainsKey("no-partitioned"),
+                    PacedRps = Int(options, "paced-rps", 400),
+                    PacedSeconds = Int(options, "paced-seconds", 15),
                 });
+            case "soak":
+                return await SoakRun.RunAsync(
+                    Required(options, "emulator"), Required(options, "proxy"), Required(options, "results"),
+                    options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
+                    Int(options, "clients", 200), TimeSpan.FromSeconds(Int(options, "seconds", 60)),
+                    Int(options, "error-percent", 10) / 100.0);
+            case "portal":
+                return await PortalRun.RunAsync(
+                    Required(options, "emulator"), Required(options, "proxy"), Required(options, "web"), Required(options, "results"),
+                    options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
+                    options.GetValueOrDefault("chromium") ?? "/usr/bin/chromium",
+                    Int(options, "navigations", 20), Int(options, "circuits", 50));
             case "report":
                 return BenchReport.Write(
                     Required(options, "micro"), Required(options, "scaling"), Required(options, "load"), Required(options, "out"),
-                    options.GetValueOrDefault("total-seconds"), options.GetValueOrDefault("source"));
+                    options.GetValueOrDefault("total-seconds"), options.GetValueOrDefault("source"),
+                    options.GetValueOrDefault("soak"), options.GetValueOrDefault("portal"));
             default:
                 return Usage();
         }
@@ -74,6 +90,8 @@ public static class LoadDriverProgram
     private static int Usage()
     {
         Console.Error.WriteLine("usage: EmrPortal.LoadDriver run --emulator <dll> --proxy <dll> --results <json> [options]");
+        Console.Error.WriteLine("       EmrPortal.LoadDriver soak --emulator <dll> --proxy <dll> --results <json> [--clients 200] [--seconds 60]");
+        Console.Error.WriteLine("       EmrPortal.LoadDriver portal --emulator <dll> --proxy <dll> --web <dll> --results <json>");
         Console.Error.WriteLine("       EmrPortal.LoadDriver report --micro <json> --scaling <json> --load <json> --out <md>");
         return 2;
     }

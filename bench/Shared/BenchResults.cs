@@ -51,16 +51,19 @@ public sealed record LoadResults(
     int UpstreamPageSize,
     int Concurrency,
     int Identities,
+    double QuotaPermitsPerSecond,
+    int QuotaBurst,
     LatencySummary Warm,
     LatencySummary WarmUnfiltered,
     LatencySummary WarmFiltered,
     double ProxyCpuUsPerWarmRequest,
     long WarmUpstreamCalls,
-    LatencySummary? WarmPaced,
-    LatencySummary? WarmPacedUnfiltered,
-    LatencySummary? WarmPacedFiltered,
-    double? ProxyCpuUsPerPacedRequest,
-    double? WarmPacedOfferedRps,
+    LatencySummary WarmPaced,
+    LatencySummary WarmPacedUnfiltered,
+    LatencySummary WarmPacedFiltered,
+    double ProxyCpuUsPerPacedRequest,
+    double WarmPacedOfferedRps,
+    LatencySummary HealthPaced,
     string LoadAverageAtWarm,
     IReadOnlyList<CpuShare> CpuBreakdown,
     LatencySummary NaiveConcurrent,
@@ -70,28 +73,64 @@ public sealed record LoadResults(
     long CoalescingUpstreamCalls,
     long CoalescingExpectedCalls,
     double CoalescingMaxMs,
-    double ColdFirstPageMs,
-    long ColdUpstreamCalls,
-    double ColdRatio,
-    IReadOnlyList<PartitionedScanResult> Partitioned,
+    ColdScan ColdPlain,
+    ColdScan ColdPartitioned,
     IReadOnlyList<string> Notes);
+
+/// <summary>
+/// One cold first page (a workspace nobody asked for yet) from a proxy process: time, upstream ListSessionClusters
+/// calls, ListWorkspaceQueues calls, Throttling refusals the emulator counted meanwhile, and the calls one scan of
+/// that workspace is expected to cost (computed by the driver from the emulator's data).
+/// </summary>
+/// With several samples (fresh workspaces of the same size), the time is their median and the calls their sum.
+public sealed record ColdScan(string Mode, double FirstPageMs, long ListCalls, long QueueCalls, long ThrottledCalls, long ExpectedCalls, IReadOnlyList<double> SamplesMs);
 
 /// <summary>Proxy CPU time per request for one kind of request (closed loop of that kind only).</summary>
 public sealed record CpuShare(string Requests, int Count, double ProxyCpuUsPerRequest, double RequestsPerSecond);
 
-/// <summary>The driver's own partitioned-scan prototype against the same emulator (evidence for the proxy, not the proxy).</summary>
-public sealed record PartitionedScanResult(
-    string Variant,
-    int Partitions,
-    int MaxParallel,
+/// <summary>The bounded soak: many clients, upstream faults injected, every answer classified.</summary>
+public sealed record SoakResults(
+    DateTimeOffset RunAt,
+    int Clients,
+    double Seconds,
+    double ErrorRate,
+    int UpstreamLatencyMs,
+    long Sent,
+    long Answered,
+    long TransportErrors,
+    long Ok,
+    long StaleOk,
+    long RetryableDetail5xx,
+    long Unexpected5xx,
+    long Other4xx,
+    long FaultsInjected,
     long UpstreamCalls,
-    double ElapsedMs,
-    double PlainScanMs,
-    bool SameSessionsAsPlainScan,
-    int Sessions);
+    LatencySummary Latency,
+    IReadOnlyList<MemorySample> ProxyMemory,
+    string LoadAverage);
+
+/// <summary>The proxy's resident set (VmRSS) at one moment of the soak.</summary>
+public sealed record MemorySample(double AtSeconds, long WorkingSetBytes);
+
+/// <summary>Portal timings through Debian Chromium (Playwright) against the published apps, and server memory per circuit.</summary>
+public sealed record PortalResults(
+    DateTimeOffset RunAt,
+    int Sessions,
+    IReadOnlyList<double> FirstRowInPageMs,
+    IReadOnlyList<double> FirstRowWallMs,
+    IReadOnlyList<double> SortClickMs,
+    int Circuits,
+    long GcHeapBeforeBytes,
+    long GcHeapAfterBytes,
+    long WorkingSetBeforeBytes,
+    long WorkingSetAfterBytes,
+    string LoadAverage,
+    IReadOnlyList<string> Notes);
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(MicroResults))]
 [JsonSerializable(typeof(ScalingResults))]
 [JsonSerializable(typeof(LoadResults))]
+[JsonSerializable(typeof(SoakResults))]
+[JsonSerializable(typeof(PortalResults))]
 public sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -129,7 +129,10 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
                                                       && string.Equals(s.QueueName, p.Queue, StringComparison.Ordinal)))
             .ToList();
 
-        var found = new ConcurrentDictionary<string, SessionSummaryDto?>(StringComparer.Ordinal);
+        var found = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        // In arrival order (= allocation order), not the dictionary's hash order: the snapshot's storage order is what
+        // its filtered passes walk, and sequential memory is what makes that walk fast.
+        var sessions = new List<SessionSummaryDto>(Math.Min(total, o.MaxSessionsPerWorkspace));
         var withoutId = 0;
         var outside = 0;
         var pages = 0;
@@ -156,7 +159,11 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
                         }
 
                         // Seen in two partitions (it moved while we read): one session; reconciliation decides.
-                        found.TryAdd(id, Ids.IsValid(id) ? SessionMapper.ToSummary(cluster, workspaceId) : null);
+                        if (found.TryAdd(id, 0) && Ids.IsValid(id))
+                        {
+                            var summary = SessionMapper.ToSummary(cluster, workspaceId);
+                            lock (sessions) sessions.Add(summary);
+                        }
                     }
 
                     if (Volatile.Read(ref outside) > 0 || found.Count > o.MaxSessionsPerWorkspace)
@@ -185,7 +192,7 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
             return new Attempt(null, pages, partitions.Count, $"the partitions hold {distinct} sessions, the unfiltered totalCount is {total}");
         }
 
-        return new Attempt([.. found.Values.OfType<SessionSummaryDto>()], pages, partitions.Count, null);
+        return new Attempt(sessions, pages, partitions.Count, null);
     }
 
     private static bool InPartitions(SessionCluster s, HashSet<string> queues) =>

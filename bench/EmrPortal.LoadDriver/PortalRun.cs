@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Text.Json;
+using EmrPortal.Bench;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Playwright;
+
+namespace EmrPortal.LoadDriver;
+
+/// <summary>
+/// Portal figures through Debian Chromium (Playwright) against the published Emulator, Proxy and Web on loopback:
+/// navigation → first data row visible on a warm list page, sort click → rows updated, and server memory per idle
+/// circuit (the web process's GC heap after a full GC induced over its diagnostics port, before and after opening
+/// that many list pages in separate browser contexts). No endpoint is added to the app for this.
+/// </summary>
+internal static class PortalRun
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
+
+    // Records, in the page's own clock (ms since navigation start), when the first session row enters the DOM.
+    private const string FirstRowObserver = """
+        (() => {
+          const seen = () => document.querySelector("[data-testid='session-row']");
+          const observer = new MutationObserver(() => {
+            if (window.__firstRow === undefined && seen()) { window.__firstRow = performance.now(); observer.disconnect(); }
+          });
+          observer.observe(document, { childList: true, subtree: true });
+        })();
+        """;
+
+    // Arms one measurement: the click's timestamp (capture phase, before Blazor sees it) and the moment the first row changes.
+    private const string ArmSortProbe = """
+        () => {
+          const first = () => document.querySelector("[data-testid='session-row']")?.getAttribute("data-session-id");
+          const before = first();
+          window.__clickAt = undefined; window.__rowsAt = undefined;
+          document.addEventListener("click", () => { window.__clickAt = performance.now(); }, { capture: true, once: true });
+          const observer = new MutationObserver(() => {
+            if (first() !== before) { window.__rowsAt = performance.now(); observer.disconnect(); }
+          });
+          observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+        }
+        """;
+
+    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var ct = cts.Token;
+        var notes = new List<string>();
+        var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "portal") };
+        using var tokens = new DemoTokens(1);
+        await using var emulator = await LocalApp.StartAsync("emulator", emulatorDll, LoadRun.EmulatorEnvironment(o), o.LogDirectory, ct);
+        await using var proxy = await LocalApp.StartAsync("proxy", proxyDll, LoadRun.ProxyEnvironment(emulator, tokens, partitioned: true), o.LogDirectory, ct);
+        await using var web = await LocalApp.StartAsync("web", webDll, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Proxy__BaseUrl"] = proxy.BaseAddress.ToString(),
+            ["Authentication__Mode"] = "Demo",
+            ["Authentication__Demo__PrivateKeyPem"] = tokens.PrivateKeyPem,
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, o.LogDirectory, ct);
+
+        var list = $"/workspaces/{LoadRun.Large}/sessions?pageSize=25&sort=name&dir=asc";
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ChromiumArgs });
+        var contextOptions = new BrowserNewContextOptions { BaseURL = web.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 } };
+
+        // Sign in once (demo sign-in page) and warm everything: the proxy's snapshot of the workspace, the web's code paths.
+        Console.WriteLine("Portal: signing in as the demo admin and warming the list page...");
+        await using var main = await browser.NewContextAsync(contextOptions);
+        await main.AddInitScriptAsync(FirstRowObserver);
+        var signIn = await main.NewPageAsync();
+        await signIn.GotoAsync(list);
+        await signIn.Locator("[data-testid='signin-as-admin']").ClickAsync();
+        await FirstRowVisible(signIn, 120_000);
+        await signIn.CloseAsync();
+        var storage = await main.StorageStateAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await NavigateAsync(main, list);
+        }
+
+        // Server memory per idle circuit: GC heap after a forced full GC, before and after opening N list pages.
+        Console.WriteLine($"Portal: server memory for {circuits} idle circuits (separate browser contexts)...");
+        var heapBefore = await GcHeapAfterFullGcAsync(web.ProcessId, ct);
+        var rssBefore = SoakRun.WorkingSet(web.ProcessId);
+        var contexts = new List<IBrowserContext>();
+        try
+        {
+            for (var i = 0; i < circuits; i++)
+            {
+                var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = contextOptions.BaseURL, ViewportSize = contextOptions.ViewportSize, StorageState = storage });
+                contexts.Add(context);
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(list);
+                await FirstRowVisible(page, 60_000);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var heapAfter = await GcHeapAfterFullGcAsync(web.ProcessId, ct);
+            var rssAfter = SoakRun.WorkingSet(web.ProcessId);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  GC heap {heapBefore / 1048576.0:F1} MB → {heapAfter / 1048576.0:F1} MB = {(heapAfter - heapBefore) / 1024.0 / circuits:F0} KB per circuit; working set {(rssAfter - rssBefore) / 1024.0 / circuits:F0} KB per circuit"));
+
+            foreach (var context in contexts)
+            {
+                await context.CloseAsync();
+            }
+
+            contexts.Clear();
+
+            // Navigation → first data row visible, warm (the proxy holds the snapshot; signed in).
+            Console.WriteLine($"Portal: {navigations} navigations to the warm list page...");
+            var inPage = new List<double>();
+            var wall = new List<double>();
+            for (var i = 0; i < navigations; i++)
+            {
+                var (pageMs, wallMs) = await NavigateAsync(main, list);
+                inPage.Add(pageMs);
+                wall.Add(wallMs);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {Median(inPage):F0} ms in the page's clock (navigation start → first row), {Median(wall):F0} ms wall clock from the driver"));
+
+            // Sort click → rows updated, in the page's clock.
+            var sortPage = await main.NewPageAsync();
+            await sortPage.GotoAsync(list);
+            await FirstRowVisible(sortPage, 30_000);
+            var sorts = new List<double>();
+            for (var i = 0; i < 12; i++)
+            {
+                await sortPage.EvaluateAsync(ArmSortProbe);
+                await sortPage.Locator("[data-testid='sort-name']").ClickAsync();
+                await sortPage.WaitForFunctionAsync("() => window.__rowsAt !== undefined", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+                var ms = await sortPage.EvaluateAsync<double>("() => window.__rowsAt - window.__clickAt");
+                if (i >= 2)
+                {
+                    sorts.Add(ms); // the first two warm the sort path
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sort click → rows updated: median {Median(sorts):F0} ms"));
+            notes.Add("The browser, the driver and all three apps share the machine's cores.");
+            var results = new PortalResults(DateTimeOffset.UtcNow, o.Sessions, inPage, wall, sorts, circuits, heapBefore, heapAfter, rssBefore, rssAfter, LoadRun.LoadAverage(), notes);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
+            await File.WriteAllBytesAsync(resultsPath, JsonSerializer.SerializeToUtf8Bytes(results, BenchJsonContext.Default.PortalResults), ct);
+            return 0;
+        }
+        finally
+        {
+            foreach (var context in contexts)
+            {
+                await context.CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>Opens the list in a new tab: (navigation start → first row in the page's clock, driver's wall clock to visible).</summary>
+    private static async Task<(double PageMs, double WallMs)> NavigateAsync(IBrowserContext context, string url)
+    {
+        var page = await context.NewPageAsync();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+            await FirstRowVisible(page, 30_000);
+            var wall = clock.Elapsed.TotalMilliseconds;
+            var inPage = await page.EvaluateAsync<double>("() => window.__firstRow ?? -1");
+            return (inPage, wall);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    private static Task FirstRowVisible(IPage page, float timeoutMs) =>
+        page.Locator("[data-testid='session-row']").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = timeoutMs });
+
+    /// <summary>
+    /// The managed heap size after a full blocking GC of process <paramref name="pid"/>: an EventPipe session with the
+    /// runtime's GCHeapCollect keyword makes the runtime run one (as dotnet-gcdump does); the GCHeapStats event that
+    /// follows reports the generation sizes. Done twice; the second figure is kept (finalizers ran in between).
+    /// </summary>
+    private static async Task<long> GcHeapAfterFullGcAsync(int pid, CancellationToken ct)
+    {
+        long heap = -1;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            heap = await InducedGcHeapAsync(pid, ct);
+            await Task.Delay(500, ct);
+        }
+
+        return heap;
+    }
+
+    private static async Task<long> InducedGcHeapAsync(int pid, CancellationToken ct)
+    {
+        var client = new DiagnosticsClient(pid);
+        var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect);
+        using var session = client.StartEventPipeSession(
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, keywords)], requestRundown: false);
+        var result = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(() =>
+        {
+            using var source = new EventPipeEventSource(session.EventStream);
+            var fullGc = false;
+            source.Clr.GCStart += e => fullGc |= e.Depth == 2;
+            source.Clr.GCHeapStats += e =>
+            {
+                if (fullGc)
+                {
+                    result.TrySetResult(e.TotalHeapSize);
+                }
+            };
+            source.Process();
+        }, CancellationToken.None);
+        try
+        {
+            return await result.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        }
+        finally
+        {
+            await session.StopAsync(CancellationToken.None);
+            await reader.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    internal static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
