@@ -318,9 +318,10 @@ internal static class BenchReport
         }
 
         md.AppendLine();
-        md.AppendLine("A filtered first pass walks a *sort order* and dereferences each session there (random memory access), so once a");
-        md.AppendLine("snapshot outgrows the CPU caches each session costs more; on a shared machine other processes also evict those caches.");
-        md.AppendLine("A growth above the linear expectation at the largest size comes from that, not from extra passes.");
+        md.AppendLine("A filtered first pass tests every session in storage order (the order the scan allocated them: sequential memory) into");
+        md.AppendLine("a flag array, then walks the sort order reading only the flags. Its cost still grows a little faster than n once the");
+        md.AppendLine("sessions' strings outgrow the CPU caches (50k sessions are tens of MB), and other processes on a shared machine evict");
+        md.AppendLine("those caches too; a growth above the linear expectation at the largest size comes from that, not from extra passes.");
         md.AppendLine();
         var ten = points.FirstOrDefault(p => p.Sessions == 10_000);
         if (ten is not null)
