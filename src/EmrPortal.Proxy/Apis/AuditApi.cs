@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Security.Claims;
 using EmrPortal.Contracts;
 using EmrPortal.PortalData.Stores;
@@ -48,6 +47,8 @@ public static class AuditApi
 /// <summary>The raw audit query (strings, so a bad value is a 400 naming the parameter).</summary>
 internal sealed class AuditListQuery
 {
+    private const int MaxTextLength = 256;
+
     [FromQuery(Name = "page"), Description("1-based page number.")]
     public string? Page { get; init; }
 
@@ -66,42 +67,14 @@ internal sealed class AuditListQuery
     public bool TryParse(out AuditQuery query, out Dictionary<string, string[]> errors)
     {
         errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var page = Number(Page, "page", 1, 1, 1_000_000, errors);
-        var pageSize = Number(PageSize, "pageSize", AuditApi.DefaultPageSize, 1, AuditApi.MaxPageSize, errors);
-        query = new AuditQuery(page, pageSize, Text(User, "user", errors), Text(Action, "action", errors), Text(Workspace, "workspace", errors));
+        var page = QueryValues.Int(Page, "page", 1, 1, 1_000_000, errors);
+        var pageSize = QueryValues.Int(PageSize, "pageSize", AuditApi.DefaultPageSize, 1, AuditApi.MaxPageSize, errors);
+        query = new AuditQuery(
+            page,
+            pageSize,
+            QueryValues.Text(User, "user", MaxTextLength, errors),
+            QueryValues.Text(Action, "action", MaxTextLength, errors),
+            QueryValues.Text(Workspace, "workspace", MaxTextLength, errors));
         return errors.Count == 0;
-    }
-
-    private static int Number(string? raw, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrEmpty(raw))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            errors[name] = [$"Must be a whole number from {min} to {max.ToString(CultureInfo.InvariantCulture)}."];
-            return fallback;
-        }
-
-        return value;
-    }
-
-    private static string? Text(string? raw, string name, Dictionary<string, string[]> errors)
-    {
-        var trimmed = raw?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Length > 256 || trimmed.Any(char.IsControl))
-        {
-            errors[name] = ["At most 256 characters, no control characters."];
-            return null;
-        }
-
-        return trimmed;
     }
 }

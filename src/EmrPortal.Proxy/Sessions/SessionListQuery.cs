@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using EmrPortal.Contracts;
+using EmrPortal.Proxy.Apis;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EmrPortal.Proxy.Sessions;
@@ -51,8 +51,8 @@ internal sealed class SessionListQuery
     public bool TryParse(out SessionView view, out Dictionary<string, string[]> errors)
     {
         errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var page = ParseInt(Page, QueryNames.Page, SessionQuery.DefaultPage, 1, MaxPage, errors);
-        var pageSize = ParseInt(PageSize, QueryNames.PageSize, SessionQuery.DefaultPageSize, 1, SessionQuery.MaxPageSize, errors);
+        var page = QueryValues.Int(Page, QueryNames.Page, SessionQuery.DefaultPage, 1, MaxPage, errors);
+        var pageSize = QueryValues.Int(PageSize, QueryNames.PageSize, SessionQuery.DefaultPageSize, 1, SessionQuery.MaxPageSize, errors);
 
         var sort = SessionSortKey.StartTime;
         if (!string.IsNullOrEmpty(Sort) && !SessionSort.TryParse(Sort, out sort))
@@ -70,9 +70,9 @@ internal sealed class SessionListQuery
 
         var state = Canonical(State, QueryNames.State, SessionStates.All, errors);
         var kind = Canonical(Kind, QueryNames.Kind, SessionKinds.All, errors);
-        var queue = Text(Queue, QueryNames.Queue, errors);
-        var owner = Text(Owner, QueryNames.Owner, errors);
-        var q = Text(Q, QueryNames.Q, errors);
+        var queue = QueryValues.Text(Queue, QueryNames.Queue, MaxTextLength, errors);
+        var owner = QueryValues.Text(Owner, QueryNames.Owner, MaxTextLength, errors);
+        var q = QueryValues.Text(Q, QueryNames.Q, MaxTextLength, errors);
 
         var mine = false;
         if (!string.IsNullOrEmpty(Mine))
@@ -86,22 +86,6 @@ internal sealed class SessionListQuery
 
         view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q)) { Mine = mine, Listed = listed };
         return errors.Count == 0;
-    }
-
-    private static int ParseInt(string? raw, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrEmpty(raw))
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            errors[name] = [$"Must be a whole number from {min} to {max.ToString(CultureInfo.InvariantCulture)}."];
-            return fallback;
-        }
-
-        return value;
     }
 
     private static string? Canonical(string? raw, string name, IReadOnlyList<string> known, Dictionary<string, string[]> errors)
@@ -123,22 +107,6 @@ internal sealed class SessionListQuery
         return null;
     }
 
-    private static string? Text(string? raw, string name, Dictionary<string, string[]> errors)
-    {
-        var trimmed = raw?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Length > MaxTextLength || trimmed.Any(char.IsControl))
-        {
-            errors[name] = [$"At most {MaxTextLength} characters, no control characters."];
-            return null;
-        }
-
-        return trimmed;
-    }
 }
 
 /// <summary>A validated list view: page, sort and filter; <see cref="Mine"/> is resolved against the caller by the endpoint.</summary>
