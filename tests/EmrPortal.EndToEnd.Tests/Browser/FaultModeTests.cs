@@ -25,8 +25,9 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         var rejectedBefore = await RejectedCallsAsync();
         await using (await Portal.EmulatorAdmin.ChangeFaultsAsync(f => f["errorRate"] = 1.0, Ct))
         {
-            await WaitUntilProxyServesStaleAsync(ListApi);
-            Assert.True(await RejectedCallsAsync() > rejectedBefore, "The emulator injected no fault, so the stale data has another cause.");
+            // Both must hold: the emulator has refused a refresh, and the proxy still answers with the old data marked
+            // stale (with a 2 s TTL the data can be stale from a normal revalidation before any fault is injected).
+            await WaitUntilProxyServesStaleAfterFaultsAsync(ListApi, rejectedBefore);
 
             await page.ReloadAsync();
             await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(fresh));
@@ -43,12 +44,15 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         return stats["rejected"]?.AsObject().Sum(kv => kv.Value!.GetValue<long>()) ?? 0;
     }
 
-    private async Task WaitUntilProxyServesStaleAsync(string listApi)
+    private async Task WaitUntilProxyServesStaleAfterFaultsAsync(string listApi, long rejectedBefore)
     {
+        var faulted = false;
         for (var i = 0; i < 60; i++)
         {
             var (status, body) = await Portal.ProxyApi.GetAsync("admin", listApi, Ct);
-            if (status == 200 && body!["stale"]!.GetValue<bool>())
+            Assert.Equal(200, status);
+            faulted = faulted || await RejectedCallsAsync() > rejectedBefore;
+            if (faulted && body!["stale"]!.GetValue<bool>())
             {
                 return;
             }
@@ -56,6 +60,8 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
             await Task.Delay(500, Ct);
         }
 
-        Assert.Fail("The proxy never reported stale data while the emulator failed every call.");
+        Assert.Fail(faulted
+            ? "The proxy never reported stale data while the emulator failed every call."
+            : "The emulator injected no fault, so stale data would have another cause.");
     }
 }
