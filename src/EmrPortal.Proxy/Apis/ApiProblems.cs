@@ -57,4 +57,11 @@ internal sealed class WorkspaceGate(AccessPolicy policy, WorkspaceCatalog catalo
 
         return await catalog.FindAsync(workspaceId, cancellationToken) is null ? ApiProblems.WorkspaceNotFound() : null;
     }
+
+    /// <summary>The session id's shape first (it never reaches a path or a store otherwise), then <see cref="CheckAsync"/>.</summary>
+    public Task<ProblemHttpResult?> CheckSessionAsync(
+        Caller caller, string workspaceId, string sessionClusterId, CancellationToken cancellationToken) =>
+        Ids.IsValid(sessionClusterId)
+            ? CheckAsync(caller, workspaceId, cancellationToken)
+            : Task.FromResult<ProblemHttpResult?>(ApiProblems.InvalidId("sessionClusterId"));
 }

@@ -48,12 +48,7 @@ public static class InsightsApi
         SnapshotStore store,
         CancellationToken cancellationToken)
     {
-        if (!Ids.IsValid(sessionClusterId))
-        {
-            return ApiProblems.InvalidId("sessionClusterId");
-        }
-
-        if (await gate.CheckAsync(Caller.From(user), workspaceId, cancellationToken) is { } refused)
+        if (await gate.CheckSessionAsync(Caller.From(user), workspaceId, sessionClusterId, cancellationToken) is { } refused)
         {
             return refused;
         }

@@ -57,12 +57,7 @@ public static class SessionActionsApi
     {
         var caller = Caller.From(user);
         var auditAction = action == StartAction ? AuditActions.Start : AuditActions.Stop;
-        if (!Ids.IsValid(sessionClusterId))
-        {
-            return ApiProblems.InvalidId("sessionClusterId");
-        }
-
-        if (await s.Gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
+        if (await s.Gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, cancellationToken) is { } refused)
         {
             if (refused.StatusCode == StatusCodes.Status403Forbidden)
             {

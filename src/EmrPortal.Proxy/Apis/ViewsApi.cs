@@ -214,12 +214,7 @@ public static class ViewsApi
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
-        if (!Ids.IsValid(sessionClusterId))
-        {
-            return ApiProblems.InvalidId("sessionClusterId");
-        }
-
-        if (await gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
+        if (await gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -247,12 +242,7 @@ public static class ViewsApi
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(user);
-        if (!Ids.IsValid(sessionClusterId))
-        {
-            return ApiProblems.InvalidId("sessionClusterId");
-        }
-
-        if (await gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
+        if (await gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, cancellationToken) is { } refused)
         {
             return refused;
         }

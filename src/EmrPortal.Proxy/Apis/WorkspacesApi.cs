@@ -162,12 +162,7 @@ public static class WorkspacesApi
     {
         var caller = Caller.From(user);
         var action = reveal ? AuditActions.Reveal : AuditActions.ViewDetail;
-        if (!Ids.IsValid(sessionClusterId))
-        {
-            return ApiProblems.InvalidId("sessionClusterId");
-        }
-
-        if (await gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
+        if (await gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, cancellationToken) is { } refused)
         {
             if (refused.StatusCode == StatusCodes.Status403Forbidden)
             {
