@@ -14,10 +14,13 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         var page = await OpenAsync("admin", "/workspaces/w-finance/sessions?sort=name&dir=asc");
         // The fixture's fresh TTL is 2 s, so on a busy machine a page can legitimately load during a revalidation
         // (stale=true). Reload until a fresh load is seen: the banner below must be caused by the injected faults.
+        // The banner is counted only once the list has loaded (OpenAsync returns when the Views menu is ready, and a
+        // list still loading has no banner either way).
+        await PortalBrowser.WaitForListReadyAsync(page);
         for (var attempt = 0; attempt < 10 && await page.Locator("[data-testid='stale-banner']").CountAsync() > 0; attempt++)
         {
             await page.ReloadAsync();
-            await page.Locator("[data-testid='session-list'][data-ready='true']").WaitForAsync();
+            await PortalBrowser.WaitForListReadyAsync(page);
         }
 
         await Assertions.Expect(page.Locator("[data-testid='stale-banner']")).ToHaveCountAsync(0);

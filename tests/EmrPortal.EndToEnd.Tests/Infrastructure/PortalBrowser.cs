@@ -32,47 +32,61 @@ internal static partial class PortalBrowser
     public static Task WaitForReadyAsync(IPage page, float timeoutMs = 30_000) =>
         page.Locator("[data-ready='true']").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
 
-    /// <summary>Session ids of the rows shown, in order.</summary>
-    public static async Task<IReadOnlyList<string>> RowIdsAsync(IPage page)
-    {
-        var rows = page.Locator("[data-testid='session-row']");
-        var ids = new List<string>();
-        for (var i = 0; i < await rows.CountAsync(); i++)
-        {
-            ids.Add(await rows.Nth(i).GetAttributeAsync("data-session-id") ?? "");
-        }
+    /// <summary>
+    /// The session list itself (<c>data-ready</c> is also on other parts of a list page, e.g. the Views menu, which is
+    /// ready before the rows are).
+    /// </summary>
+    public const string ListSelector = "[data-testid='session-list']";
 
-        return ids;
+    /// <summary>Waits until the session list says it shows what its URL asks for.</summary>
+    public static Task WaitForListReadyAsync(IPage page, float timeoutMs = 30_000) =>
+        page.Locator($"{ListSelector}[data-ready='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
+
+    /// <summary>
+    /// Session ids of the list's rows, in order (not the pinned section's), read in one go in the page: a count
+    /// followed by one read per row could straddle a re-render and wait for a row that is gone.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RowIdsAsync(IPage page) =>
+        await page.Locator($"{ListSelector} [data-testid='session-row']").EvaluateAllAsync<string[]>(
+            "rows => rows.map(r => r.getAttribute('data-session-id') ?? '')");
+
+    /// <summary>
+    /// Waits until the session list is ready and shows exactly <paramref name="expected"/> (ids, in order), both checked
+    /// in the same moment in the page. A single read after a wait is not enough: the browser's URL changes a moment
+    /// before the circuit renders the view it names, and until then the list is still "ready" with the previous rows.
+    /// </summary>
+    public static async Task ExpectRowsAsync(IPage page, IReadOnlyList<string> expected, float timeoutMs = 30_000)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(
+                """
+                ([selector, expected]) => {
+                    const list = document.querySelector(selector);
+                    if (!list || list.getAttribute('data-ready') !== 'true') return false;
+                    const ids = [...list.querySelectorAll("[data-testid='session-row']")].map(r => r.getAttribute('data-session-id') ?? '');
+                    return ids.length === expected.length && ids.every((id, i) => id === expected[i]);
+                }
+                """,
+                new object[] { ListSelector, expected.ToArray() },
+                new PageWaitForFunctionOptions { PollingInterval = 100, Timeout = timeoutMs });
+        }
+        catch (TimeoutException)
+        {
+            // What the list shows instead, for the failure message.
+            Assert.Equal(expected, await RowIdsAsync(page));
+            throw;
+        }
     }
 
     /// <summary>
-    /// Waits until the list is ready and shows exactly <paramref name="expected"/> (ids, in order). Polling, because
-    /// the browser's URL changes a moment before the circuit renders the view it names.
+    /// Waits for a list URL to carry <paramref name="parameter"/>=<paramref name="value"/> and for the list to be ready.
+    /// It may still be ready with the previous view (the URL changes first): check rows with <see cref="ExpectRowsAsync"/>.
     /// </summary>
-    public static async Task ExpectRowsAsync(IPage page, IReadOnlyList<string> expected, float timeoutMs = 15_000)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddMilliseconds(timeoutMs);
-        IReadOnlyList<string> shown = [];
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            await WaitForReadyAsync(page, timeoutMs);
-            shown = await RowIdsAsync(page);
-            if (shown.SequenceEqual(expected))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(expected, shown);
-    }
-
-    /// <summary>Waits for a list URL to carry <paramref name="parameter"/>=<paramref name="value"/> and for that view to load.</summary>
     public static async Task WaitForListAsync(IPage page, string parameter, string value)
     {
         await WaitForUrlAsync(page, url => QueryValue(url, parameter) == value);
-        await WaitForReadyAsync(page);
+        await WaitForListReadyAsync(page);
     }
 
     /// <summary>
