@@ -33,8 +33,9 @@ public sealed class SessionListTests(PortalFixture portal, BrowserFixture browse
         {
             var before = page.Url;
             await header.ClickAsync();
-            await page.WaitForURLAsync(url => url != before);
-            await PortalBrowser.WaitForReadyAsync(page);
+            // Polled, not Playwright's WaitForURL: the circuit's pushState can land between its check and its subscription.
+            // The list may still show the previous order here; ExpectRowsAsync below waits for the new one.
+            await PortalBrowser.WaitForUrlAsync(page, url => url != before);
 
             var sort = PortalBrowser.QueryValue(page.Url, "sort") ?? "startTime";
             var dir = PortalBrowser.QueryValue(page.Url, "dir") ?? "desc";

@@ -14,12 +14,16 @@ public sealed class TracingTests(PortalFixture portal, BrowserFixture browser) :
         var sessionId = await link.GetAttributeAsync("data-session-id") ?? throw new InvalidOperationException("row without id");
 
         await link.Locator("[data-testid='session-link']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains($"/sessions/{sessionId}", StringComparison.Ordinal));
-        await PortalBrowser.WaitForReadyAsync(page);
+        // Polled (the circuit's pushState can slip past Playwright's WaitForURL), then the detail itself: right after the
+        // URL changes the list is still on the page, "ready".
+        await PortalBrowser.WaitForUrlAsync(page, url => url.Contains($"/sessions/{sessionId}", StringComparison.Ordinal));
+        await page.Locator("[data-testid='session-detail'][data-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
-        // The emulator's server span for GetSessionCluster of this session, and every span sharing its trace.
+        // The emulator's server span for GetSessionCluster of this session, and every span sharing its trace. Exported
+        // in batches every 200 ms by three processes: on a loaded machine that can take a while.
         List<CollectedSpan> trace = [];
-        for (var i = 0; i < 50 && !HasAllHops(trace); i++)
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (!HasAllHops(trace) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(200, Ct);
             var spans = Portal.Telemetry.Spans;
