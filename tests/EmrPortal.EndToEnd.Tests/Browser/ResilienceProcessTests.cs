@@ -15,7 +15,8 @@ public sealed class HostileStackFixture : IAsyncLifetime
     private RunningApp? _emulator;
     private int _emulatorStarts;
 
-    public int EmulatorPort { get; } = FreePort.Next();
+    /// <summary>Fixed for the life of the fixture, and outside the ephemeral range so nothing takes it while the emulator is down.</summary>
+    public int EmulatorPort { get; } = FreePort.NextOutsideEphemeralRange();
 
     internal DemoIdentity Identity { get; } = new();
 
@@ -147,7 +148,8 @@ public sealed partial class ResilienceProcessTests(PortalFixture portal, Browser
         };
 
         var page = await PortalBrowser.OpenAsSignedInAsync(context, "admin", "/workspaces/w-analytics/sessions?pageSize=100&sort=name&dir=asc");
-        await PortalBrowser.WaitForReadyAsync(page);
+        // The list itself: the first ready element on the page is the Views menu, which can be ready before any row.
+        await PortalBrowser.WaitForListReadyAsync(page);
         var rows = await PortalBrowser.RowIdsAsync(page);
         Assert.True(rows.Count >= 60, $"only {rows.Count} rows");
 
