@@ -111,6 +111,10 @@ public sealed class PortalFixture : IAsyncLifetime
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Information",
+            // A stopped session stays Stopping for 10 s (the default 4 s is shorter than a real cloud's): the timeline
+            // test needs the proxy's post-stop rescan to see Stopping before it turns Stopped, and on a loaded 2-core
+            // machine that rescan can take seconds.
+            ["Emulator__StopSeconds"] = "10",
         };
         for (var i = 0; i < SeededWorkspaces.Count; i++)
         {
