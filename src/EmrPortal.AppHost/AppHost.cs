@@ -1,10 +1,12 @@
 // One command runs the whole portal: emulator (seeded EMR API) → proxy (signed calls, demo key) → web (demo sign-in).
-// `dotnet run --project src/EmrPortal.AppHost [-- --redis]`; see docs/operations.md.
+// `dotnet run --project src/EmrPortal.AppHost [-- --redis] [--postgres]`; see docs/operations.md.
 using EmrPortal.AppHost;
 
 var useRedis = args.Contains(AppHostSettings.RedisSwitch, StringComparer.OrdinalIgnoreCase);
-var builder = DistributedApplication.CreateBuilder(args.Where(a => !AppHostSettings.IsRedisSwitch(a)).ToArray());
-var settings = AppHostSettings.From(builder.Configuration, useRedis);
+var usePostgres = args.Contains(AppHostSettings.PostgresSwitch, StringComparer.OrdinalIgnoreCase);
+var builder = DistributedApplication.CreateBuilder(
+    args.Where(a => !AppHostSettings.IsRedisSwitch(a) && !AppHostSettings.IsPostgresSwitch(a)).ToArray());
+var settings = AppHostSettings.From(builder.Configuration, useRedis, usePostgres);
 
 // A fresh demo ES256 key pair per run: the web app signs demo user tokens, the proxy verifies them. Never on disk.
 var demoKeys = DemoSigningKeys.Create();
@@ -35,6 +37,19 @@ if (settings.UseRedis)
     var redis = builder.AddRedisServer("redis", settings.RedisPort);
     proxy.WithRedis(redis);
     web.WithRedis(redis);
+}
+
+if (settings.HasPortalDbConnectionString)
+{
+    // Bring your own portal database (ConnectionStrings:portaldb in user secrets or env): forwarded as is, nothing started.
+    proxy.WithReference(builder.AddConnectionString(AppHostSettings.PortalDbConnectionName));
+}
+else if (settings.UsePostgres)
+{
+    // Debian's PostgreSQL server as a plain process (AddPostgres would need a container runtime). Without either, the
+    // proxy keeps its default SQLite file.
+    var postgres = builder.AddPostgresServer("postgres", settings.PostgresPort, settings.PostgresDirectory);
+    proxy.WithReference(postgres, AppHostSettings.PortalDbConnectionName).WaitFor(postgres);
 }
 
 builder.Build().Run();

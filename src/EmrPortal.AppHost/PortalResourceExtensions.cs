@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -69,6 +70,36 @@ internal static partial class PortalResourceExtensions
         return project
             .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)}"))
             .WaitFor(redis);
+    }
+
+    /// <summary>
+    /// Debian's PostgreSQL server as an executable resource (<see cref="PostgresCluster"/>): its cluster kept in
+    /// <paramref name="directory"/> between runs, initdb'd on first use, on a loopback port, healthy once
+    /// <c>pg_isready</c> says it accepts connections. The role's password is new every run and never written anywhere.
+    /// </summary>
+    public static IResourceBuilder<PortalPostgresResource> AddPostgresServer(
+        this IDistributedApplicationBuilder builder, string name, int port, string directory)
+    {
+        var cluster = PostgresCluster.Locate(directory, port);
+        var passwordValue = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var password = builder.AddParameter($"{name}-password", passwordValue, secret: true);
+
+        var healthCheckKey = $"{name}-ready";
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckKey, async ct =>
+        {
+            var (ready, status) = await cluster.IsReadyAsync(ct);
+            return ready ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"pg_isready: {status}");
+        });
+
+        builder.Services.AddHostedService(_ => new PostgresShutdown(cluster));
+
+        var (command, args) = cluster.ServerCommand();
+        return builder.AddResource(new PortalPostgresResource(name, command, directory, password.Resource))
+            .WithArgs(args)
+            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: PortalPostgresResource.EndpointName, isProxied: false)
+            .WithHealthCheck(healthCheckKey)
+            .OnBeforeResourceStarted((resource, started, ct) =>
+                cluster.PrepareAsync(passwordValue, started.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource), ct));
     }
 
     private static async Task<HealthCheckResult> PingRedisAsync(int port, CancellationToken cancellationToken)
