@@ -31,7 +31,8 @@ internal sealed class AppHostRun : IAsyncDisposable
 
     public Uri Url(string resource) => new($"http://localhost:{Ports[resource]}");
 
-    public static AppHostRun Start()
+    /// <summary>Starts the run; <paramref name="arguments"/> go after the ports (e.g. <c>--postgres</c>).</summary>
+    public static AppHostRun Start(params string[] arguments)
     {
         var ports = new Dictionary<string, int>
         {
@@ -65,6 +66,7 @@ internal sealed class AppHostRun : IAsyncDisposable
             [
                 "run", "--project", "src/EmrPortal.AppHost", "--no-build", "-c", Configuration, "--no-launch-profile", "--",
                 $"--Ports:Emulator={Port("emulator")}", $"--Ports:Proxy={Port("proxy")}", $"--Ports:Web={Port("web")}",
+                .. arguments,
             ],
             RepositoryPaths.Root,
             environment);

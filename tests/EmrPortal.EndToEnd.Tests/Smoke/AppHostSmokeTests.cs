@@ -1,10 +1,11 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using EmrPortal.EndToEnd.Tests.Infrastructure;
 
 namespace EmrPortal.EndToEnd.Tests.Smoke;
 
 /// <summary>The README's run command works: the AppHost brings up emulator, proxy and web, and stops them all again.</summary>
-public sealed class AppHostSmokeTests
+public sealed partial class AppHostSmokeTests
 {
     [Fact]
     public async Task AppHost_run_command_serves_the_sign_in_page_and_stops_every_process_it_started()
@@ -36,6 +37,159 @@ public sealed class AppHostSmokeTests
             Assert.Null(await AppHostRun.StatusAsync(new Uri(run.Url(resource), "/health/live"), ct));
         }
     }
+
+    [Fact]
+    public async Task AppHost_postgres_switch_gives_the_proxy_a_local_PostgreSQL_database_that_survives_a_restart_and_stops_cleanly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = new AppHostPostgresCluster();
+        IReadOnlyList<string> exported;
+
+        // First run: initdb and the database; the proxy migrates it. A CSV export through the portal makes the proxy
+        // scan w-analytics, record its sessions and audit the export: all of it must land in PostgreSQL.
+        var port = FreePort.Next();
+        await using (var run = AppHostRun.Start(cluster.Arguments(port)))
+        {
+            await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
+            var server = ServerProcesses(cluster);
+
+            var cookies = await SignInAsync(run.Url("web"), "admin", ct);
+            exported = await ExportedSessionIdsAsync(run.Url("web"), cookies, "w-analytics", ct);
+            Assert.True(exported.Count > 100, $"the export listed {exported.Count} w-analytics sessions");
+            Assert.Equal(exported, await WaitForRowsAsync(cluster, port, RecordedSessionsSql, exported.Count, ct));
+            Assert.Equal([ExportAudited], await WaitForRowsAsync(cluster, port, ExportAuditSql, 1, ct));
+            await AssertProxyConnectedAsync(cluster, port, ct);
+
+            await StopAndAssertCleanAsync(run, cluster, server);
+            Assert.DoesNotContain("Password=", await File.ReadAllTextAsync(run.Process.LogPath, ct), StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Second run on another port: the same cluster (no initdb), a new password the proxy must get, the data kept.
+        port = FreePort.Next();
+        await using (var run = AppHostRun.Start(cluster.Arguments(port)))
+        {
+            await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
+            var server = ServerProcesses(cluster);
+
+            Assert.Equal(exported, await cluster.QueryAsync(port, RecordedSessionsSql, ct));
+            Assert.Equal([ExportAudited], await cluster.QueryAsync(port, ExportAuditSql, ct));
+            await AssertProxyConnectedAsync(cluster, port, ct);
+
+            await StopAndAssertCleanAsync(run, cluster, server);
+        }
+    }
+
+    [Fact]
+    public async Task AppHost_forwards_a_configured_portaldb_connection_string_to_the_proxy_instead_of_starting_a_server()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "emrportal-e2e-byo-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        try
+        {
+            // Any connection string the proxy understands is forwarded as is; a SQLite file is one nothing else would create.
+            // It wins over --postgres: no local cluster is prepared in the folder --postgres would use.
+            var database = Path.Combine(folder, "byo-portal.db");
+            var cluster = Path.Combine(folder, "pg");
+            await using var run = AppHostRun.Start($"--ConnectionStrings:portaldb=Data Source={database}", "--postgres", $"--Postgres:Directory={cluster}");
+
+            await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
+
+            Assert.True(File.Exists(database), "the proxy did not create the configured database: the connection string was not forwarded");
+            Assert.False(Directory.Exists(cluster), "a local PostgreSQL cluster was prepared although a connection string was configured");
+            Assert.Empty(await run.StopAsync(TimeSpan.FromSeconds(60)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private const string RecordedSessionsSql =
+        "SELECT \"SessionClusterId\" FROM \"KnownSessions\" WHERE \"WorkspaceId\" = 'w-analytics' ORDER BY \"SessionClusterId\" COLLATE \"C\"";
+
+    private const string ExportAuditSql =
+        "SELECT \"Action\" || ' ' || \"WorkspaceId\" || ' ' || \"Outcome\" FROM \"AuditEntries\" WHERE \"Action\" = 'sessions.export'";
+
+    private const string ExportAudited = "sessions.export w-analytics allowed";
+
+    /// <summary>The postmaster and its children, while the portal is up.</summary>
+    private static IReadOnlySet<int> ServerProcesses(AppHostPostgresCluster cluster) =>
+        ProcessTree.WithDescendants(
+            [cluster.PostmasterPid() ?? throw new InvalidOperationException("no postmaster.pid while the portal is up")],
+            ProcessTree.Snapshot());
+
+    /// <summary>The proxy's pooled connection: the portal role over loopback TCP (scram-sha-256 with this run's password).</summary>
+    private static async Task AssertProxyConnectedAsync(AppHostPostgresCluster cluster, int port, CancellationToken ct)
+    {
+        var clients = await cluster.QueryAsync(port,
+            "SELECT DISTINCT usename || '@' || host(client_addr) FROM pg_stat_activity WHERE datname = 'portaldb' AND client_addr IS NOT NULL", ct);
+        Assert.Contains("portal@127.0.0.1", clients);
+    }
+
+    /// <summary>Nothing needed SIGKILL, no server process is left, and the server shut down cleanly (no stale pid file).</summary>
+    private static async Task StopAndAssertCleanAsync(AppHostRun run, AppHostPostgresCluster cluster, IReadOnlySet<int> server)
+    {
+        var killed = await run.StopAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Empty(killed);
+        Assert.DoesNotContain(server, ProcessTree.IsAlive);
+        Assert.False(cluster.LeftPidFile, "postmaster.pid is still there: the server was killed, not shut down");
+    }
+
+    /// <summary>The proxy writes in the background: poll until the query returns at least <paramref name="expected"/> rows.</summary>
+    private static async Task<IReadOnlyList<string>> WaitForRowsAsync(AppHostPostgresCluster cluster, int port, string sql, int expected, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
+        IReadOnlyList<string> rows;
+        while ((rows = await cluster.QueryAsync(port, sql, ct)).Count < expected && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(500, ct);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Session ids of the portal's CSV export (the web app streams the proxy's), sorted by ordinal.</summary>
+    private static async Task<IReadOnlyList<string>> ExportedSessionIdsAsync(Uri web, string cookies, string workspace, CancellationToken ct)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromMinutes(2) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(web, $"/export/workspaces/{workspace}/sessions.csv"));
+        request.Headers.TryAddWithoutValidation("Cookie", cookies);
+        using var response = await http.SendAsync(request, ct);
+        var csv = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"export answered {(int)response.StatusCode}: {csv}");
+
+        return csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => line.StartsWith(workspace + ",", StringComparison.Ordinal))
+            .Select(line => line.Split(',')[1])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Signs in on the demo form over plain HTTP (cookies by hand: the auth cookie is Secure).</summary>
+    private static async Task<string> SignInAsync(Uri web, string user, CancellationToken ct)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var signIn = await http.GetAsync(new Uri(web, "/signin"), ct);
+        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(await signIn.Content.ReadAsStringAsync(ct)).Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(token), "no antiforgery token on /signin");
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(web, "/signin/demo"))
+        {
+            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("user", user), new("returnUrl", "/")]),
+        };
+        post.Headers.TryAddWithoutValidation("Cookie", CookieHeader(signIn));
+        using var response = await http.SendAsync(post, ct);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return CookieHeader(response);
+    }
+
+    private static string CookieHeader(HttpResponseMessage response) =>
+        string.Join("; ", (response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            .Select(v => v.Split(';', 2)[0]).Where(v => !v.EndsWith('=')));
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 
     private static async Task<string> WaitForOutputAsync(AppHostRun run, string text, CancellationToken ct)
     {
