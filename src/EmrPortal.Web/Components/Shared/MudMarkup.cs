@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using MudBlazor;
+
+namespace EmrPortal.Web.Components.Shared;
+
+/// <summary>
+/// MudBlazor's look (its own CSS classes) for the small static pieces that repeat on every table row — icons and chips —
+/// written as plain elements into the caller's render tree. In Blazor Server every component instance is held by the
+/// circuit for as long as the page is open (render-tree buffers, parameter state, attribute dictionaries: a few KB
+/// each); a 25-row list with a chip, badges, icons and a button per row was ~300 of them, most of an idle circuit's
+/// memory. Interactive controls stay MudBlazor components.
+/// </summary>
+public static class MudMarkup
+{
+    /// <summary><c>&lt;MudIcon Size="Small" Color="…" aria-hidden="true" /&gt;</c> as markup.</summary>
+    public static RenderFragment Icon(string svg, Color color = Color.Default, string? extraClass = null) =>
+        builder => WriteIcon(builder, svg, color, extraClass);
+
+    /// <summary>A small non-clickable <c>MudChip</c> as markup; <paramref name="icon"/> is placed before the text as MudChip does.</summary>
+    public static RenderFragment Chip(string text, Color color, Variant variant, string? extraClass = null,
+        string? icon = null, string? title = null, string? testId = null) => builder =>
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", $"mud-chip {VariantClass(variant)} mud-chip-size-small mud-chip-color-{ColorName(color)} {extraClass}".TrimEnd());
+        builder.AddAttribute(2, "title", title);
+        builder.AddAttribute(3, "data-testid", testId);
+        if (icon is not null)
+        {
+            builder.OpenRegion(4);
+            WriteIcon(builder, icon, Color.Default, "mud-chip-icon");
+            builder.CloseRegion();
+        }
+
+        builder.OpenElement(5, "span");
+        builder.AddAttribute(6, "class", "mud-chip-content");
+        builder.AddContent(7, text);
+        builder.CloseElement();
+        builder.CloseElement();
+    };
+
+    /// <summary>The classes <c>MudIconButton Size="Small" Color="…"</c> renders on its button.</summary>
+    public static string IconButtonClass(Color color) => color == Color.Default
+        ? "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small"
+        : $"mud-button-root mud-icon-button mud-{ColorName(color)}-text hover:mud-{ColorName(color)}-hover mud-ripple mud-ripple-icon mud-icon-button-size-small";
+
+    private static void WriteIcon(RenderTreeBuilder builder, string svg, Color color, string? extraClass)
+    {
+        builder.OpenElement(0, "svg");
+        var colorClass = color == Color.Default ? null : $" mud-{ColorName(color)}-text";
+        builder.AddAttribute(1, "class", $"mud-icon-root mud-svg-icon{colorClass} mud-icon-size-small{(extraClass is null ? null : " " + extraClass)}");
+        builder.AddAttribute(2, "focusable", "false");
+        builder.AddAttribute(3, "viewBox", "0 0 24 24");
+        builder.AddAttribute(4, "aria-hidden", "true");
+        // The icon constants are MudBlazor's own SVG path markup, never user data.
+        builder.AddMarkupContent(5, svg);
+        builder.CloseElement();
+    }
+
+    private static string VariantClass(Variant variant) => variant switch
+    {
+        Variant.Outlined => "mud-chip-outlined",
+        Variant.Text => "mud-chip-text",
+        _ => "mud-chip-filled",
+    };
+
+    private static string ColorName(Color color) => color switch
+    {
+        Color.Default => "default",
+        Color.Primary => "primary",
+        Color.Secondary => "secondary",
+        Color.Tertiary => "tertiary",
+        Color.Info => "info",
+        Color.Success => "success",
+        Color.Warning => "warning",
+        Color.Error => "error",
+        Color.Dark => "dark",
+        Color.Transparent => "transparent",
+        Color.Inherit => "inherit",
+        Color.Surface => "surface",
+        _ => "default",
+    };
+}

@@ -1,0 +1,100 @@
+using EmrPortal.Contracts;
+using EmrPortal.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace EmrPortal.Web.Tests;
+
+/// <summary>
+/// An idle Blazor Server circuit keeps every component instance of its page alive; the session table writes its
+/// per-row chips, badges, icons and pin buttons as markup (MudBlazor's own classes) instead of a component each.
+/// These tests pin both halves: the component count does not grow with the rows, and the markup still looks like
+/// the MudBlazor component it stands for (a MudBlazor upgrade that renames a class fails here, not in production).
+/// </summary>
+public sealed class CircuitFootprintTests : PortalTestContext
+{
+    [Fact]
+    public void Session_table_component_count_does_not_grow_with_its_rows()
+    {
+        static List<SessionSummaryDto> Rows(int n) => [.. FakeProxyClient.Sample("w-analytics", n).Select((s, i) => s with
+        {
+            // Every per-row extra at once: outdated release, no longer listed, no auto-stop, an error reason, a state age.
+            ReleaseOutdated = true,
+            NoLongerListed = i % 2 == 0,
+            AutoStopEnabled = i % 3 == 0 ? false : s.AutoStopEnabled,
+            StateSince = FakeProxyClient.T0.AddMinutes(-i),
+        })];
+
+        var one = Render<SessionTable>(p => p.Add(x => x.Items, Rows(1)).Add(x => x.Columns, SessionColumns.For(allWorkspaces: true)).Add(x => x.Now, FakeProxyClient.T0));
+        var many = Render<SessionTable>(p => p.Add(x => x.Items, Rows(25)).Add(x => x.Columns, SessionColumns.For(allWorkspaces: true)).Add(x => x.Now, FakeProxyClient.T0));
+
+        Assert.Equal(25, many.FindAll("[data-testid=session-row]").Count);
+        Assert.NotEmpty(many.FindAll("[data-testid=release-outdated]"));
+        Assert.NotEmpty(many.FindAll("[data-testid=no-longer-listed]"));
+        Assert.NotEmpty(many.FindAll("[data-testid=no-auto-stop]"));
+        // The table's own components (MudSimpleTable) are counted, so a per-row component would show up here.
+        Assert.Contains(many.FindComponents<IComponent>(), c => c.Instance is MudSimpleTable);
+        Assert.Equal(one.FindComponents<IComponent>().Count, many.FindComponents<IComponent>().Count);
+    }
+
+    [Fact]
+    public void State_chip_markup_has_the_classes_of_a_filled_small_MudChip()
+    {
+        var mud = Render<MudChip<string>>(p => p.Add(x => x.Size, Size.Small).Add(x => x.Color, Color.Success).Add(x => x.Variant, Variant.Filled)
+            .Add(x => x.Class, "ma-0").AddChildContent("Running"));
+        var ours = Render<SessionStateChip>(p => p.Add(x => x.State, SessionStates.Running));
+
+        Assert.Equal(Classes(mud.Find(".mud-chip")), Classes(ours.Find(".mud-chip")));
+        Assert.Equal("Running", ours.Find(".mud-chip-content").TextContent);
+    }
+
+    [Fact]
+    public void Outdated_badge_markup_has_the_classes_of_an_outlined_small_MudChip_with_an_icon()
+    {
+        var mud = Render<MudChip<string>>(p => p.Add(x => x.Size, Size.Small).Add(x => x.Color, Color.Warning).Add(x => x.Variant, Variant.Outlined)
+            .Add(x => x.Icon, Icons.Material.Filled.Update).Add(x => x.Class, "ma-0 ml-1").AddChildContent("outdated"));
+        var ours = Render<ReleaseDriftBadge>(p => p.Add(x => x.Release, "esr-3.0.0"));
+
+        Assert.Equal(Classes(mud.Find(".mud-chip")), Classes(ours.Find(".mud-chip")));
+        Assert.Equal(Classes(mud.Find(".mud-chip svg")), Classes(ours.Find(".mud-chip svg")));
+        Assert.Contains("esr-3.0.0 is older", ours.Find("[data-testid=release-outdated]").GetAttribute("title"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Pin_button_markup_has_the_classes_of_a_small_MudIconButton(bool pinned)
+    {
+        var color = pinned ? Color.Primary : Color.Default;
+        var mud = Render<MudIconButton>(p => p.Add(x => x.Icon, Icons.Material.Filled.PushPin).Add(x => x.Size, Size.Small).Add(x => x.Color, color));
+        var ours = Render<PinButton>(p => p.Add(x => x.Pinned, pinned).Add(x => x.SessionName, "etl"));
+
+        Assert.Equal(Classes(mud.Find("button")), Classes(ours.Find("button")));
+        Assert.Equal(Classes(mud.Find("button svg")), Classes(ours.Find("button svg")));
+        Assert.Equal(pinned ? "true" : "false", ours.Find("button").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public void Pin_button_markup_calls_back_and_can_be_disabled()
+    {
+        var clicks = 0;
+        var cut = Render<PinButton>(p => p.Add(x => x.SessionName, "etl").Add(x => x.OnToggle, () => clicks++));
+        cut.Find("button").Click();
+        Assert.Equal(1, clicks);
+
+        cut.Render(p => p.Add(x => x.Busy, true));
+        Assert.True(cut.Find("button").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Icon_markup_has_the_classes_of_a_small_MudIcon()
+    {
+        var mud = Render<MudIcon>(p => p.Add(x => x.Icon, Icons.Material.Filled.Warning).Add(x => x.Size, Size.Small).Add(x => x.Color, Color.Warning));
+        var ours = Render(MudMarkup.Icon(Icons.Material.Filled.Warning, Color.Warning));
+
+        Assert.Equal(Classes(mud.Find("svg")), Classes(ours.Find("svg")));
+        Assert.Equal(mud.Find("svg").InnerHtml, ours.Find("svg").InnerHtml);
+    }
+
+    private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];
+}
