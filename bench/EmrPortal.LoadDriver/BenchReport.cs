@@ -263,8 +263,30 @@ internal static class BenchReport
         md.AppendLine("|---|---:|---|---|---|");
         md.AppendLine(Inv, $"| Warm list page: navigation → first data row visible, median of {r.FirstRowInPageMs.Count} | {first:F0} ms (p90 {Pct(r.FirstRowInPageMs, 0.9):F0} ms) | driver's wall clock goto → visible: {wall:F0} ms | < 300 ms | {Pass(firstPass)} |");
         md.AppendLine(Inv, $"| Sort click → rows updated, median of {r.SortClickMs.Count} | {sort:F0} ms (max {r.SortClickMs.DefaultIfEmpty(double.NaN).Max():F0} ms) | — | no target (reported) | info |");
-        md.AppendLine(Inv, $"| Server memory per idle circuit (GC heap delta / {r.Circuits}) | {perCircuitKb:F0} KB | GC heap {Mb(r.GcHeapBeforeBytes)} → {Mb(r.GcHeapAfterBytes)}; working set delta / {r.Circuits}: {rssKb:F0} KB | ≤ 300 KB | {Pass(memoryPass)} |");
+        var baselineKb = r.BaselinePage is null ? double.NaN : (r.BaselineGcHeapAfterBytes - r.BaselineGcHeapBeforeBytes) / 1024.0 / r.Circuits;
+        md.AppendLine(Inv, $"| Server memory per idle circuit, session list (GC heap delta / {r.Circuits}) | {perCircuitKb:F0} KB | GC heap {Mb(r.GcHeapBeforeBytes)} → {Mb(r.GcHeapAfterBytes)}; working set delta / {r.Circuits}: {rssKb:F0} KB | ≤ 300 KB | {Pass(memoryPass)} |");
+        if (r.BaselinePage is not null)
+        {
+            md.AppendLine(Inv, $"| Server memory per idle circuit, {r.BaselinePage}: same layout, no session list (GC heap delta / {r.Circuits}) | {baselineKb:F0} KB | GC heap {Mb(r.BaselineGcHeapBeforeBytes)} → {Mb(r.BaselineGcHeapAfterBytes)} | baseline | session list = {perCircuitKb / baselineKb:F2}× this; its own share {perCircuitKb - baselineKb:F0} KB |");
+        }
+
         md.AppendLine();
+        if (r.FirstRowPhasesMs.Count > 0)
+        {
+            // Medians of each phase's end, so the steps show where the first-row time goes.
+            double Phase(int i) => PortalRun.Median([.. r.FirstRowPhasesMs.Where(p => p.Count > i && p[i] >= 0).Select(p => p[i])]);
+            var (document, parsed, negotiate, row) = (Phase(0), Phase(1), Phase(2), Phase(3));
+            md.AppendLine("Where the first-row time goes (medians over the same navigations, page clock):");
+            md.AppendLine();
+            md.AppendLine("| Step | Ends at | Takes |");
+            md.AppendLine("|---|---:|---:|");
+            md.AppendLine(Inv, $"| Document received (server renders the shell; no prerendering, traps.md) | {document:F0} ms | {document:F0} ms |");
+            md.AppendLine(Inv, $"| Styles and scripts parsed and run (DOMContentLoaded: MudBlazor CSS/JS, blazor.web.js) | {parsed:F0} ms | {parsed - document:F0} ms |");
+            md.AppendLine(Inv, $"| Blazor asks for its circuit connection (`_blazor/negotiate` starts) | {negotiate:F0} ms | {negotiate - parsed:F0} ms |");
+            md.AppendLine(Inv, $"| WebSocket, circuit start, first render, proxy calls (me, page; pins beside), rows rendered | {row:F0} ms | {row - negotiate:F0} ms |");
+            md.AppendLine();
+        }
+
         md.AppendLine(Inv, $"Load average at the end: {r.LoadAverage}. {string.Join(" ", r.Notes)}");
         md.AppendLine();
         headlines.Add(string.Create(Inv, $"Portal: warm list page first row in {first:F0} ms (median of {r.FirstRowInPageMs.Count}), sort click → rows {sort:F0} ms, {perCircuitKb:F0} KB server GC heap per idle circuit."));

@@ -32,6 +32,16 @@ internal static class PortalRun
         })();
         """;
 
+    // Where a navigation's time goes, in the page's clock: the document arrived, scripts and styles were parsed and run
+    // (DOMContentLoaded), Blazor asked for its circuit connection (negotiate), the first row appeared.
+    private const string PhaseProbe = """
+        () => {
+          const nav = performance.getEntriesByType("navigation")[0];
+          const negotiate = performance.getEntriesByType("resource").find(e => e.name.includes("_blazor/negotiate"));
+          return [nav.responseEnd, nav.domContentLoadedEventEnd, negotiate ? negotiate.startTime : -1, window.__firstRow ?? -1];
+        }
+        """;
+
     // Arms one measurement: the click's timestamp (capture phase, before Blazor sees it) and the moment the first row changes.
     private const string ArmSortProbe = """
         () => {
@@ -83,71 +93,87 @@ internal static class PortalRun
             await NavigateAsync(main, list);
         }
 
-        // Server memory per idle circuit: GC heap after a forced full GC, before and after opening N list pages.
-        Console.WriteLine($"Portal: server memory for {circuits} idle circuits (separate browser contexts)...");
-        var heapBefore = await GcHeapAfterFullGcAsync(web.ProcessId, ct);
-        var rssBefore = SoakRun.WorkingSet(web.ProcessId);
+        // Server memory per idle circuit: GC heap after a forced full GC, before and after opening N pages, each in its
+        // own browser context (one circuit each). First the workspace list ("/", the same layout without the session
+        // list: the same-run baseline of what any portal page costs), then the session list.
+        Console.WriteLine($"Portal: server memory for {circuits} idle circuits per page (separate browser contexts)...");
+        var baseline = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, "/", "[data-testid='workspace-list'][data-ready='true']", circuits, "baseline", ct);
+        var listMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, list, "[data-testid='session-row']", circuits, "list", ct);
+        // Navigation → first data row visible, warm (the proxy holds the snapshot; signed in).
+        Console.WriteLine($"Portal: {navigations} navigations to the warm list page...");
+        var inPage = new List<double>();
+        var wall = new List<double>();
+        var phases = new List<IReadOnlyList<double>>();
+        for (var i = 0; i < navigations; i++)
+        {
+            var (pageMs, wallMs, phase) = await NavigateAsync(main, list);
+            inPage.Add(pageMs);
+            wall.Add(wallMs);
+            phases.Add(phase);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {Median(inPage):F0} ms in the page's clock (navigation start → first row), {Median(wall):F0} ms wall clock from the driver"));
+
+        // Sort click → rows updated, in the page's clock.
+        var sortPage = await main.NewPageAsync();
+        await sortPage.GotoAsync(list);
+        await FirstRowVisible(sortPage, 30_000);
+        var sorts = new List<double>();
+        for (var i = 0; i < 12; i++)
+        {
+            await sortPage.EvaluateAsync(ArmSortProbe);
+            await sortPage.Locator("[data-testid='sort-name']").ClickAsync();
+            await sortPage.WaitForFunctionAsync("() => window.__rowsAt !== undefined", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+            var ms = await sortPage.EvaluateAsync<double>("() => window.__rowsAt - window.__clickAt");
+            if (i >= 2)
+            {
+                sorts.Add(ms); // the first two warm the sort path
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sort click → rows updated: median {Median(sorts):F0} ms"));
+        notes.Add("The browser, the driver and all three apps share the machine's cores.");
+        var results = new PortalResults(DateTimeOffset.UtcNow, o.Sessions, inPage, wall, sorts, circuits,
+            listMemory.HeapBefore, listMemory.HeapAfter, listMemory.RssBefore, listMemory.RssAfter, LoadRun.LoadAverage(), notes)
+        {
+            BaselinePage = "/ (workspace list)",
+            BaselineGcHeapBeforeBytes = baseline.HeapBefore,
+            BaselineGcHeapAfterBytes = baseline.HeapAfter,
+            FirstRowPhasesMs = phases,
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
+        await File.WriteAllBytesAsync(resultsPath, JsonSerializer.SerializeToUtf8Bytes(results, BenchJsonContext.Default.PortalResults), ct);
+        return 0;
+    }
+
+    private sealed record CircuitMemory(long HeapBefore, long HeapAfter, long RssBefore, long RssAfter);
+
+    /// <summary>Opens <paramref name="count"/> idle circuits on <paramref name="path"/> and reads the web process's memory around them.</summary>
+    private static async Task<CircuitMemory> MeasureIdleCircuitsAsync(IBrowser browser, BrowserNewContextOptions options, string storage,
+        int webPid, string path, string readySelector, int count, string label, CancellationToken ct)
+    {
+        var heapBefore = await GcHeapAfterFullGcAsync(webPid, ct);
+        await GcDumpIfAskedAsync(webPid, $"{label}-before", ct);
+        var rssBefore = SoakRun.WorkingSet(webPid);
         var contexts = new List<IBrowserContext>();
         try
         {
-            for (var i = 0; i < circuits; i++)
+            for (var i = 0; i < count; i++)
             {
-                var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = contextOptions.BaseURL, ViewportSize = contextOptions.ViewportSize, StorageState = storage });
+                var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = options.BaseURL, ViewportSize = options.ViewportSize, StorageState = storage });
                 contexts.Add(context);
                 var page = await context.NewPageAsync();
-                await page.GotoAsync(list);
-                await FirstRowVisible(page, 60_000);
+                await page.GotoAsync(path);
+                await page.Locator(readySelector).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var heapAfter = await GcHeapAfterFullGcAsync(web.ProcessId, ct);
-            var rssAfter = SoakRun.WorkingSet(web.ProcessId);
+            var heapAfter = await GcHeapAfterFullGcAsync(webPid, ct);
+            await GcDumpIfAskedAsync(webPid, $"{label}-after", ct);
+            var rssAfter = SoakRun.WorkingSet(webPid);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  GC heap {heapBefore / 1048576.0:F1} MB → {heapAfter / 1048576.0:F1} MB = {(heapAfter - heapBefore) / 1024.0 / circuits:F0} KB per circuit; working set {(rssAfter - rssBefore) / 1024.0 / circuits:F0} KB per circuit"));
-
-            foreach (var context in contexts)
-            {
-                await context.CloseAsync();
-            }
-
-            contexts.Clear();
-
-            // Navigation → first data row visible, warm (the proxy holds the snapshot; signed in).
-            Console.WriteLine($"Portal: {navigations} navigations to the warm list page...");
-            var inPage = new List<double>();
-            var wall = new List<double>();
-            for (var i = 0; i < navigations; i++)
-            {
-                var (pageMs, wallMs) = await NavigateAsync(main, list);
-                inPage.Add(pageMs);
-                wall.Add(wallMs);
-            }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {Median(inPage):F0} ms in the page's clock (navigation start → first row), {Median(wall):F0} ms wall clock from the driver"));
-
-            // Sort click → rows updated, in the page's clock.
-            var sortPage = await main.NewPageAsync();
-            await sortPage.GotoAsync(list);
-            await FirstRowVisible(sortPage, 30_000);
-            var sorts = new List<double>();
-            for (var i = 0; i < 12; i++)
-            {
-                await sortPage.EvaluateAsync(ArmSortProbe);
-                await sortPage.Locator("[data-testid='sort-name']").ClickAsync();
-                await sortPage.WaitForFunctionAsync("() => window.__rowsAt !== undefined", null, new PageWaitForFunctionOptions { Timeout = 15_000 });
-                var ms = await sortPage.EvaluateAsync<double>("() => window.__rowsAt - window.__clickAt");
-                if (i >= 2)
-                {
-                    sorts.Add(ms); // the first two warm the sort path
-                }
-            }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sort click → rows updated: median {Median(sorts):F0} ms"));
-            notes.Add("The browser, the driver and all three apps share the machine's cores.");
-            var results = new PortalResults(DateTimeOffset.UtcNow, o.Sessions, inPage, wall, sorts, circuits, heapBefore, heapAfter, rssBefore, rssAfter, LoadRun.LoadAverage(), notes);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
-            await File.WriteAllBytesAsync(resultsPath, JsonSerializer.SerializeToUtf8Bytes(results, BenchJsonContext.Default.PortalResults), ct);
-            return 0;
+                $"  {path}: GC heap {heapBefore / 1048576.0:F1} MB → {heapAfter / 1048576.0:F1} MB = {(heapAfter - heapBefore) / 1024.0 / count:F0} KB per circuit; working set {(rssAfter - rssBefore) / 1024.0 / count:F0} KB per circuit"));
+            return new CircuitMemory(heapBefore, heapAfter, rssBefore, rssAfter);
         }
         finally
         {
@@ -158,8 +184,8 @@ internal static class PortalRun
         }
     }
 
-    /// <summary>Opens the list in a new tab: (navigation start → first row in the page's clock, driver's wall clock to visible).</summary>
-    private static async Task<(double PageMs, double WallMs)> NavigateAsync(IBrowserContext context, string url)
+    /// <summary>Opens the list in a new tab: (navigation start → first row in the page's clock, driver's wall clock to visible, phases).</summary>
+    private static async Task<(double PageMs, double WallMs, double[] Phases)> NavigateAsync(IBrowserContext context, string url)
     {
         var page = await context.NewPageAsync();
         try
@@ -169,7 +195,8 @@ internal static class PortalRun
             await FirstRowVisible(page, 30_000);
             var wall = clock.Elapsed.TotalMilliseconds;
             var inPage = await page.EvaluateAsync<double>("() => window.__firstRow ?? -1");
-            return (inPage, wall);
+            var phases = await page.EvaluateAsync<double[]>(PhaseProbe);
+            return (inPage, wall, phases);
         }
         finally
         {
@@ -234,5 +261,23 @@ internal static class PortalRun
         if (values.Count == 0) return double.NaN;
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>
+    /// When <c>EMRPORTAL_BENCH_GCDUMP</c> names a dotnet-gcdump executable, writes the web process's heap next to the
+    /// results (before/after the idle circuits), so a regression in memory per circuit can be diffed by type.
+    /// </summary>
+    private static async Task GcDumpIfAskedAsync(int processId, string label, CancellationToken ct)
+    {
+        var tool = Environment.GetEnvironmentVariable("EMRPORTAL_BENCH_GCDUMP");
+        if (string.IsNullOrEmpty(tool))
+        {
+            return;
+        }
+
+        var output = Path.Combine(Path.GetTempPath(), $"emrportal-web-{label}.gcdump");
+        using var dump = Process.Start(new ProcessStartInfo(tool, ["collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", output]) { RedirectStandardOutput = true })!;
+        await dump.WaitForExitAsync(ct);
+        Console.WriteLine($"  heap dump ({label}): {output}");
     }
 }

@@ -125,7 +125,15 @@ public sealed record PortalResults(
     long WorkingSetBeforeBytes,
     long WorkingSetAfterBytes,
     string LoadAverage,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The page whose idle circuits are the same-run baseline (the same layout without the session list).</summary>
+    public string? BaselinePage { get; init; }
+    public long BaselineGcHeapBeforeBytes { get; init; }
+    public long BaselineGcHeapAfterBytes { get; init; }
+    /// <summary>Per navigation, in the page's clock (ms): document received, DOMContentLoaded, circuit negotiate start, first row.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> FirstRowPhasesMs { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(MicroResults))]
