@@ -73,8 +73,15 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
     private async Task BrowseAsync(string userId, StringBuilder seen, params string[] paths)
     {
         var context = await NewContextAsync();
+        // Playwright raises Response on its own dispatch thread, while this method reads the list: lock both.
         var pending = new List<Task>();
-        context.Response += (_, response) => pending.Add(RecordAsync(response, seen));
+        context.Response += (_, response) =>
+        {
+            lock (pending)
+            {
+                pending.Add(RecordAsync(response, seen));
+            }
+        };
         var page = await PortalBrowser.OpenAsSignedInAsync(context, userId, paths[0]);
         page.WebSocket += (_, socket) =>
         {
@@ -98,7 +105,13 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
             Append(seen, $"{cookie.Name}={cookie.Value}");
         }
 
-        await Task.WhenAll(pending.ToArray());
+        Task[] recordings;
+        lock (pending)
+        {
+            recordings = [.. pending];
+        }
+
+        await Task.WhenAll(recordings);
     }
 
     private static async Task RecordAsync(IResponse response, StringBuilder seen)
