@@ -13,10 +13,13 @@ namespace EmrPortal.EndToEnd.Tests.Browser;
 /// </summary>
 public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture browser) : PortalTestBase(portal, browser)
 {
-    [Fact]
+    // A safety net: every wait below is bounded, but a hang here must fail this test, not stall the whole suite.
+    [Fact(Timeout = 300_000)]
     public async Task No_credential_token_or_redacted_value_reaches_the_browser_or_the_logs()
     {
-        var (secretSessionId, redactedValues) = await SessionDetailTests.FindSessionWithSecretsAsync(Portal, "w-analytics", Ct);
+        // Ct is this token too; named here so the Timeout above can cancel what the test awaits.
+        var ct = TestContext.Current.CancellationToken;
+        var (secretSessionId, redactedValues) = await SessionDetailTests.FindSessionWithSecretsAsync(Portal, "w-analytics", ct);
         var (_, list) = await Portal.ProxyApi.GetAsync("admin", "/api/v1/workspaces/w-marketing/sessions?pageSize=5", Ct);
         var marketingId = SignInTests.Ids(list)[0];
 
@@ -74,12 +77,13 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
     {
         var context = await NewContextAsync();
         // Playwright raises Response on its own dispatch thread, while this method reads the list: lock both.
-        var pending = new List<Task>();
+        var pending = new List<(string Url, Task Recording)>();
         context.Response += (_, response) =>
         {
+            var recording = RecordAsync(response, seen);
             lock (pending)
             {
-                pending.Add(RecordAsync(response, seen));
+                pending.Add((response.Url, recording));
             }
         };
         var page = await PortalBrowser.OpenAsSignedInAsync(context, userId, paths[0]);
@@ -95,9 +99,9 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
             // Whatever the page ends up showing (data, a 403, an error) is what gets scanned.
             await page.Locator("[data-ready='true'], [data-testid='forbidden-view'], [data-testid='error-view'], [data-testid='not-found-view']")
                 .First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
-            Append(seen, await page.ContentAsync());
+            Append(seen, await page.ContentAsync().WaitAsync(ReadLimit, Ct));
             Append(seen, await page.EvaluateAsync<string>(
-                "() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })"));
+                "() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })").WaitAsync(ReadLimit, Ct));
         }
 
         foreach (var cookie in await context.CookiesAsync())
@@ -105,14 +109,26 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
             Append(seen, $"{cookie.Name}={cookie.Value}");
         }
 
-        Task[] recordings;
+        // Leave the last page, so nothing of it is still streaming (a circuit that fell back from WebSockets keeps a
+        // response open): every recording then ends with its body or with Playwright's "no body".
+        await page.GotoAsync("about:blank");
+        (string Url, Task Recording)[] recordings;
         lock (pending)
         {
             recordings = [.. pending];
         }
 
-        await Task.WhenAll(recordings);
+        try
+        {
+            await Task.WhenAll(recordings.Select(r => r.Recording)).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("Responses whose bodies never finished: " + string.Join(", ", recordings.Where(r => !r.Recording.IsCompleted).Select(r => r.Url)));
+        }
     }
+
+    private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(30);
 
     private static async Task RecordAsync(IResponse response, StringBuilder seen)
     {
