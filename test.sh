@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # EmrPortal's one test command (README, .ci/run). On a fresh machine it installs what the tests need, restores,
-# builds with warnings as errors, publishes the apps the browser tests start, runs every test module, and ends with
-# the line "N passed, N failed[, N skipped]" summed over all modules. Exit code: non-zero on any failure or if no
+# builds with warnings as errors, checks formatting (.editorconfig), publishes the apps the browser tests start,
+# runs every test module, and ends with the line "N passed, N failed[, N skipped]" summed over all modules. Exit code: non-zero on any failure or if no
 # test ran.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -27,11 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { echo "apt-get could not install: ${missing[*]}" >&2; exit 2; }
 fi
 
-# --- 2. Restore and build (warnings are errors) ----------------------------------------------------------------------
+# --- 2. Restore, build (warnings are errors) and check formatting ----------------------------------------------
 step "restore"
 dotnet restore EmrPortal.sln || exit 3
 step "build ($configuration, warnings as errors)"
 dotnet build EmrPortal.sln -c "$configuration" --no-restore -warnaserror -nologo -clp:ErrorsOnly || exit 3
+
+step "format (dotnet format --verify-no-changes; fix with: dotnet format EmrPortal.sln)"
+dotnet format EmrPortal.sln --verify-no-changes --no-restore -v quiet || { echo "dotnet format found changes to make" >&2; exit 3; }
 
 # --- 3. Publish the apps exactly as the Dockerfile does; the browser tests start these outputs ----------------------
 for app in Emulator Proxy Web; do

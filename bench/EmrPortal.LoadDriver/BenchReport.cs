@@ -280,7 +280,7 @@ internal static class BenchReport
             md.AppendLine();
             md.AppendLine("| Step | Ends at | Takes |");
             md.AppendLine("|---|---:|---:|");
-            md.AppendLine(Inv, $"| Document received (server renders the shell; no prerendering, traps.md) | {document:F0} ms | {document:F0} ms |");
+            md.AppendLine(Inv, $"| Document received (server renders the shell; no prerendering, docs/decisions.md) | {document:F0} ms | {document:F0} ms |");
             md.AppendLine(Inv, $"| Styles and scripts parsed and run (DOMContentLoaded: MudBlazor CSS/JS, blazor.web.js) | {parsed:F0} ms | {parsed - document:F0} ms |");
             md.AppendLine(Inv, $"| Blazor asks for its circuit connection (`_blazor/negotiate` starts) | {negotiate:F0} ms | {negotiate - parsed:F0} ms |");
             md.AppendLine(Inv, $"| WebSocket, circuit start, first render, proxy calls (me, page; pins beside), rows rendered | {row:F0} ms | {row - negotiate:F0} ms |");
@@ -289,7 +289,7 @@ internal static class BenchReport
             {
                 md.AppendLine(Inv, $"Reading the first-row miss: {parsed - document:F0} ms of it is the browser parsing MudBlazor's stylesheet (627 KB) and");
                 md.AppendLine("running MudBlazor's and Blazor's scripts before Blazor can start; the circuit and the data then take");
-                md.AppendLine(Inv, $"{row - negotiate:F0} ms, of which the proxy's warm page is a few ms (see the load run). Without prerendering (traps.md: URL state");
+                md.AppendLine(Inv, $"{row - negotiate:F0} ms, of which the proxy's warm page is a few ms (see the load run). Without prerendering (docs/decisions.md: URL state");
                 md.AppendLine("and MudBlazor) the rows cannot appear before the circuit is up; the list's own proxy calls already overlap.");
                 md.AppendLine();
             }

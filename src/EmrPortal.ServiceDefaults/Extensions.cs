@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// What every EmrPortal service shares: OpenTelemetry (logs, metrics, traces over OTLP when configured), health
 /// checks, service discovery, and resilient HttpClients by default. Clients that need their own pipeline (the
-/// signed EMR client) remove the default one, see traps.md.
+/// signed EMR client) remove the default one, see docs/decisions.md#resilience-outside-the-signer.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {

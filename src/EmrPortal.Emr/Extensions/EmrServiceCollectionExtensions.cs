@@ -62,7 +62,7 @@ public static class EmrServiceCollectionExtensions
 
         // ServiceDefaults add a standard resilience handler to every client. Ours must sit OUTSIDE the signer so that
         // each retry is signed again with a fresh date and nonce: resilience → signing → primary.
-#pragma warning disable EXTEXP0001 // Experimental, but the documented way to drop the defaults' handler (traps.md).
+#pragma warning disable EXTEXP0001 // Experimental, but the documented way to drop the defaults' handler (docs/decisions.md#resilience-outside-the-signer).
         builder.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.AddResilienceHandler(PipelineName, ConfigurePipeline);

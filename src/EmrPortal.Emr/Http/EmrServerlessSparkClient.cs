@@ -262,7 +262,7 @@ public sealed class EmrServerlessSparkClient : IEmrServerlessSparkClient
         new(response.StatusCode, EmrErrorCodes.InvalidResponse, $"The response could not be read: {why}.",
             EmrErrorReader.RequestIdHeader(response), action: action, innerException: inner);
 
-    // A response about another workspace must never be served under this one's authorization (traps.md).
+    // A response about another workspace must never be served under this one's authorization (docs/decisions.md#ids-are-validated-before-they-reach-a-path).
     private static void EnsureSameWorkspace(string action, string requested, string? returned, string? requestId)
     {
         if (returned is not null && !string.Equals(requested, returned, StringComparison.Ordinal))

@@ -65,19 +65,19 @@ public static class SessionQueryBinding
     /// <summary>Unknown or out-of-range values fall back to defaults, so a hand-edited link still shows a list.</summary>
     public static SessionQuery Normalize(int? page, int? pageSize, string? sort, string? dir, string? state, string? kind,
         string? queue, string? owner, string? q, bool? mine = null, string? listed = null) => new()
-    {
-        Page = page is > 0 ? page.Value : SessionQuery.DefaultPage,
-        PageSize = pageSize is > 0 and <= SessionQuery.MaxPageSize ? pageSize.Value : SessionQuery.DefaultPageSize,
-        Sort = SortKeys.IsKnown(sort) ? sort! : SessionQuery.DefaultSort,
-        Dir = dir is SortDirections.Asc or SortDirections.Desc ? dir : SessionQuery.DefaultDir,
-        State = Clean(state),
-        Kind = Clean(kind),
-        Queue = Clean(queue),
-        Owner = Clean(owner),
-        Q = Clean(q),
-        Mine = mine == true,
-        Listed = NormalizeListed(listed),
-    };
+        {
+            Page = page is > 0 ? page.Value : SessionQuery.DefaultPage,
+            PageSize = pageSize is > 0 and <= SessionQuery.MaxPageSize ? pageSize.Value : SessionQuery.DefaultPageSize,
+            Sort = SortKeys.IsKnown(sort) ? sort! : SessionQuery.DefaultSort,
+            Dir = dir is SortDirections.Asc or SortDirections.Desc ? dir : SessionQuery.DefaultDir,
+            State = Clean(state),
+            Kind = Clean(kind),
+            Queue = Clean(queue),
+            Owner = Clean(owner),
+            Q = Clean(q),
+            Mine = mine == true,
+            Listed = NormalizeListed(listed),
+        };
 
     /// <summary><c>mine=true|false</c> is an explicit choice; anything else (absent, garbage) is no choice.</summary>
     public static bool? ParseMine(string? value) => bool.TryParse(value?.Trim(), out var mine) ? mine : null;

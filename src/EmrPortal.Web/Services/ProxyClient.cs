@@ -271,7 +271,7 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
 
     private static int StatusCodeOf(HttpResponseMessage response) => (int)response.StatusCode;
 
-    // Ids are validated before they reach a path (traps.md) and each segment escaped anyway.
+    // Ids are validated before they reach a path (docs/decisions.md#ids-are-validated-before-they-reach-a-path) and each segment escaped anyway.
     private static string WorkspacePath(string workspaceId) =>
         Ids.IsValid(workspaceId) ? $"api/v1/workspaces/{Uri.EscapeDataString(workspaceId)}" : throw new ArgumentException("Invalid workspace id.", nameof(workspaceId));
 

@@ -184,7 +184,7 @@ public sealed class PortalFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>traps.md: a broken static-web-assets setup serves blazor.web.js as 200 with an empty body.</summary>
+    /// <summary>docs/decisions.md#the-top-level-wwwroot-is-a-static-web-assets-folder-not-a-symlink: a broken static-web-assets setup serves blazor.web.js as 200 with an empty body.</summary>
     private async Task CheckBlazorScriptAsync(Uri web, CancellationToken ct)
     {
         var (status, length) = await BlazorScriptAsync(web, ct);

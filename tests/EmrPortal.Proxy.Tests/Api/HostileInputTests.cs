@@ -385,33 +385,33 @@ internal static class HostileTokens
             case "alg-none":
                 return Unsigned(new { alg = "none", typ = "JWT" }, AdminPayload());
             case "no-expiry":
-            {
-                var payload = AdminPayload();
-                payload.Remove("exp");
-                return Sign(host.SigningKey, payload);
-            }
+                {
+                    var payload = AdminPayload();
+                    payload.Remove("exp");
+                    return Sign(host.SigningKey, payload);
+                }
 
             case "hs256-confusion":
-            {
-                // The classic confusion: HMAC "signed" with the public key the proxy trusts.
-                var header = B64(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
-                var body = B64(JsonSerializer.SerializeToUtf8Bytes(AdminPayload()));
-                var secret = Encoding.ASCII.GetBytes(host.SigningKey.ExportSubjectPublicKeyInfoPem());
-                return $"{header}.{body}.{B64(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes($"{header}.{body}")))}";
-            }
+                {
+                    // The classic confusion: HMAC "signed" with the public key the proxy trusts.
+                    var header = B64(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
+                    var body = B64(JsonSerializer.SerializeToUtf8Bytes(AdminPayload()));
+                    var secret = Encoding.ASCII.GetBytes(host.SigningKey.ExportSubjectPublicKeyInfoPem());
+                    return $"{header}.{body}.{B64(HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes($"{header}.{body}")))}";
+                }
 
             case "tampered-roles":
-            {
-                // A real viewer token whose payload is swapped for an admin one, keeping the viewer's signature.
-                var parts = host.Token("viewer").Split('.');
-                return $"{parts[0]}.{B64(JsonSerializer.SerializeToUtf8Bytes(AdminPayload()))}.{parts[2]}";
-            }
+                {
+                    // A real viewer token whose payload is swapped for an admin one, keeping the viewer's signature.
+                    var parts = host.Token("viewer").Split('.');
+                    return $"{parts[0]}.{B64(JsonSerializer.SerializeToUtf8Bytes(AdminPayload()))}.{parts[2]}";
+                }
 
             case "stripped-signature":
-            {
-                var parts = host.Token("admin").Split('.');
-                return $"{parts[0]}.{parts[1]}.";
-            }
+                {
+                    var parts = host.Token("admin").Split('.');
+                    return $"{parts[0]}.{parts[1]}.";
+                }
 
             case "unknown-role":
                 return Custom(host, ["Portal.Superuser", "Owner"], []);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace EmrPortal.Web.Components.Shared;
 
-/// <summary>Checks on upstream values before they become links or copy-paste commands (traps.md: security details).</summary>
+/// <summary>Checks on upstream values before they become links or copy-paste commands (docs/decisions.md#upstream-links-and-names-are-untrusted).</summary>
 public static partial class SessionLinks
 {
     /// <summary>A Spark UI link only when it is an absolute http(s) URL (never javascript:, data:, relative…).</summary>
