@@ -1,5 +1,7 @@
 using EmrPortal.Contracts;
-using EmrPortal.Web.Components.Shared;
+using EmrPortal.Web.Components.Common;
+using EmrPortal.Web.Components.SessionList;
+using EmrPortal.Web.Components.Sessions;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

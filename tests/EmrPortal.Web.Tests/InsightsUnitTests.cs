@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using EmrPortal.Contracts;
-using EmrPortal.Web.Components.Shared;
+using EmrPortal.Web.Components.Common;
 using EmrPortal.Web.Extensions;
 using EmrPortal.Web.Insights;
 using EmrPortal.Web.Services;

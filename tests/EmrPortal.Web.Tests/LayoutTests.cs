@@ -1,5 +1,6 @@
 using EmrPortal.Web.Components.Pages;
-using EmrPortal.Web.Components.Shared;
+using EmrPortal.Web.Components.Common;
+using EmrPortal.Web.Components.Layout;
 
 namespace EmrPortal.Web.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using EmrPortal.Contracts;
-using EmrPortal.Web.Components.Shared;
+using EmrPortal.Web.Components.Common;
 using EmrPortal.Web.Extensions;
 using EmrPortal.Web.Options;
 using EmrPortal.Web.Services;

@@ -1,5 +1,4 @@
 using EmrPortal.Contracts;
-using EmrPortal.Web.Components.Shared;
 
 namespace EmrPortal.Web.Insights;
 

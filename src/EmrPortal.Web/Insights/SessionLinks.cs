@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace EmrPortal.Web.Components.Shared;
+namespace EmrPortal.Web.Insights;
 
 /// <summary>Checks on upstream values before they become links or copy-paste commands (docs/decisions.md#upstream-links-and-names-are-untrusted).</summary>
 public static partial class SessionLinks

@@ -1,6 +1,6 @@
 using EmrPortal.Contracts;
 
-namespace EmrPortal.Web.Components.Shared;
+namespace EmrPortal.Web.Components.SessionList;
 
 /// <summary>A column of the session table: its key (column chooser, test ids), header, and the proxy's sort key.</summary>
 public sealed record SessionColumn(string Key, string Title, string? SortKey, bool Hideable = true);

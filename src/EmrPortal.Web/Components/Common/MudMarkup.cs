@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using MudBlazor;
 
-namespace EmrPortal.Web.Components.Shared;
+namespace EmrPortal.Web.Components.Common;
 
 /// <summary>
 /// MudBlazor's look (its own CSS classes) for the small static pieces that repeat on every table row — icons and chips —

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 
-namespace EmrPortal.Web.Components.Shared;
+namespace EmrPortal.Web.Components.Common;
 
 /// <summary>Catches a page's unhandled exception, logs it with the trace id the user is shown, and lets the layout
 /// render a friendly message (never the exception) instead of tearing the circuit down.</summary>
