@@ -19,7 +19,7 @@ COPY src/EmrPortal.Web/EmrPortal.Web.csproj src/EmrPortal.Web/
 RUN dotnet restore src/EmrPortal.Emulator/EmrPortal.Emulator.csproj \
  && dotnet restore src/EmrPortal.Proxy/EmrPortal.Proxy.csproj \
  && dotnet restore src/EmrPortal.Web/EmrPortal.Web.csproj
-# The portal's static assets live at the repository root (src/EmrPortal.Web links to them).
+# The portal's static assets live at the repository root (src/EmrPortal.Web defines them as its static web assets).
 COPY wwwroot/ wwwroot/
 COPY src/ src/
 

@@ -39,6 +39,22 @@ public sealed class PublishedAppsSmokeTests(PortalFixture portal)
     }
 
     [Theory]
+    [InlineData("css/portal.css")]
+    [InlineData("js/portal.js")]
+    [InlineData("favicon.svg")]
+    [InlineData("logo.svg")]
+    public async Task Published_web_serves_the_top_level_wwwroot_files_with_their_content(string path)
+    {
+        // The files live in the repository's top-level wwwroot/; the Web project defines them as its static web assets.
+        var expected = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Root, "wwwroot", path), TestContext.Current.CancellationToken);
+
+        using var response = await Http.GetAsync(new Uri(App("Web").BaseAddress, "/" + path), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
     [InlineData("Emulator")]
     [InlineData("Proxy")]
     [InlineData("Web")]
