@@ -77,11 +77,20 @@ public sealed record SessionPageDto(
 /// <summary><c>GET /api/v1/workspaces/{ws}/scan</c>: progress of the workspace's snapshot (for "4,300 of 10,000 sessions…").</summary>
 public sealed record ScanStatusDto(
     string WorkspaceId,
-    // Idle, Scanning, Ready or Failed.
+    // One of ScanStates.
     string State,
     int Loaded,
     int? Total,
     DateTimeOffset? AsOf);
+
+/// <summary>Values of <see cref="ScanStatusDto.State"/>.</summary>
+public static class ScanStates
+{
+    public const string Idle = "Idle";
+    public const string Scanning = "Scanning";
+    public const string Ready = "Ready";
+    public const string Failed = "Failed";
+}
 
 /// <summary>A session's full detail (<c>GET /api/v1/workspaces/{ws}/sessions/{id}</c>).</summary>
 public sealed record SessionDetailDto(

@@ -337,15 +337,6 @@ internal sealed partial class SnapshotStore(
     private static partial void LogEvicted(ILogger logger, string workspaceId);
 }
 
-/// <summary>Values of <see cref="ScanStatusDto.State"/>.</summary>
-internal static class ScanStates
-{
-    public const string Idle = "Idle";
-    public const string Scanning = "Scanning";
-    public const string Ready = "Ready";
-    public const string Failed = "Failed";
-}
-
 /// <summary>Refreshes watched workspaces in the background so readers rarely wait or see stale data.</summary>
 internal sealed class SnapshotRefresher(SnapshotStore store, IOptionsMonitor<SnapshotOptions> options, TimeProvider time) : BackgroundService
 {

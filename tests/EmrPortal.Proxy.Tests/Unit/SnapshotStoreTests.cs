@@ -1,3 +1,4 @@
+using EmrPortal.Contracts;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Tests.Infrastructure;
 using EmrPortal.Proxy.Upstream;
