@@ -1,0 +1,306 @@
+using EmrPortal.Contracts;
+using EmrPortal.Web.Insights;
+using EmrPortal.Web.Services;
+
+namespace EmrPortal.Web.Components.SessionList;
+
+/// <summary>
+/// What a session list shows and how it gets it, without any markup: the query the URL asked for (with "mine"
+/// resolved), one load per distinct (workspace, query) with a newer query cancelling an older load, scan progress
+/// while a cold workspace loads, auto-refresh, and the caller's pins. <see cref="SessionListView"/> renders it and
+/// turns <see cref="UrlParameters"/> into navigation; the URL stays the only source of truth.
+/// </summary>
+public sealed class SessionListState(IProxyClient proxy, PortalUserState user, TimeProvider time) : IDisposable
+{
+    public static readonly TimeSpan AutoRefreshInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan ScanPollInterval = TimeSpan.FromMilliseconds(750);
+
+    private (string? Workspace, SessionQuery Query)? _requestedKey;
+    private (string? Workspace, SessionQuery Query)? _loadedKey;
+    private CancellationTokenSource? _loadCts;
+    private CancellationTokenSource? _refreshCts;
+    private Dictionary<string, string?> _lastStates = new(StringComparer.Ordinal);
+    private List<PinDto>? _pins;
+    private bool _pinsRequested;
+    private bool _disposed;
+
+    /// <summary>Runs a change that happens outside a render (scan progress, an auto-refresh tick) on the component's
+    /// renderer and renders afterwards. The default runs it as is (tests).</summary>
+    public Func<Func<Task>, Task> OnBackgroundChange { get; set; } = change => change();
+
+    /// <summary>Called when the proxy says the sign-in is gone; the component sends the browser to sign in again.</summary>
+    public Action? SignInRequired { get; set; }
+
+    /// <summary>The workspace, or null for every workspace the caller may see.</summary>
+    public string? WorkspaceId { get; private set; }
+
+    /// <summary>The URL's explicit "mine" (true/false), or null when the URL leaves it to the viewer's default.</summary>
+    public bool? MineChoice { get; private set; }
+
+    /// <summary>The query actually shown: the URL's, with "mine" resolved (explicit choice, else the viewer's default).</summary>
+    public SessionQuery Query { get; private set; } = new();
+
+    public MeDto? Me { get; private set; }
+    public SessionPageDto? Page { get; private set; }
+    public ProxyFailure? Failure { get; private set; }
+    public ScanStatusDto? Scan { get; private set; }
+    public bool Loading { get; private set; }
+    public bool AutoRefresh { get; private set; }
+
+    /// <summary>Rows whose state changed in the last auto-refresh (highlighted).</summary>
+    public IReadOnlySet<string> ChangedIds { get; private set; } = new HashSet<string>();
+
+    /// <summary>When the shown page arrived: relative times are computed against it, so an idle list does not re-render.</summary>
+    public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The caller's pins (null until loaded, or when the proxy could not say).</summary>
+    public IReadOnlyList<PinDto>? Pins => _pins;
+    public IReadOnlySet<string>? PinnedKeys { get; private set; }
+
+    public bool IsReady => !Loading && Failure is null && Page is not null && _loadedKey == _requestedKey;
+
+    public bool HasFilters => Query.State is not null || Query.Kind is not null || Query.Queue is not null || Query.Owner is not null
+        || Query.Q is not null || Query.Listed is not null;
+
+    /// <summary>Offered to those with a cloud user mapping, and to anyone whose URL says "mine" (so they can switch back).</summary>
+    public bool ShowMineToggle => Me is { CloudUserNames.Count: > 0 } || Query.Mine;
+
+    public string? ExportHref => WorkspaceId is null ? null
+        : $"/export/workspaces/{Uri.EscapeDataString(WorkspaceId)}/sessions.csv" + (Query.ToQueryString() is { Length: > 0 } qs ? "?" + qs : "");
+
+    /// <summary>The URL asked for (workspace, query, mine). Loads unless the same (workspace, query) was already asked for.</summary>
+    public async Task SetUrlAsync(string? workspaceId, SessionQuery urlQuery, bool? mineChoice)
+    {
+        WorkspaceId = workspaceId;
+        MineChoice = mineChoice;
+        // The first load's proxy calls overlap where they are independent: the rows wait for "me" (usually already asked
+        // for by the layout) and the page, not for the pins as well.
+        Task? pins = null;
+        if (!_pinsRequested)
+        {
+            // Once per list; toggles update the set locally afterwards.
+            _pinsRequested = true;
+            pins = LoadPinsAsync();
+        }
+        // The cached "me" is shared by the circuit: don't tie it to this list's token.
+        var me = Me is null ? user.GetMeAsync(CancellationToken.None) : null;
+        if (me is not null && mineChoice is null)
+        {
+            // Needed for the default of "mine" (no navigation: an absent choice stays absent in the URL).
+            Me = (await me).Value;
+            me = null;
+        }
+        Query = urlQuery with { Mine = mineChoice ?? MineDefault.For(Me) };
+        var key = (workspaceId, Query);
+        var load = _requestedKey == key ? Task.CompletedTask : LoadAsync(key, refresh: false);
+        // With an explicit choice in the URL, who the caller is (the toggle, saved views) loads beside the page.
+        if (me is not null) Me = (await me).Value;
+        await load;
+        if (pins is not null) await pins;
+    }
+
+    public Task RetryAsync()
+    {
+        Failure = null;
+        return _requestedKey is { } key ? LoadAsync(key, refresh: false) : Task.CompletedTask;
+    }
+
+    public void SetAutoRefresh(bool on)
+    {
+        AutoRefresh = on;
+        _refreshCts?.Cancel();
+        _refreshCts?.Dispose();
+        _refreshCts = null;
+        ChangedIds = new HashSet<string>();
+        if (on && !_disposed)
+        {
+            _refreshCts = new CancellationTokenSource();
+            _ = AutoRefreshLoopAsync(_refreshCts.Token);
+        }
+    }
+
+    // ---- Where the list goes next: each returns the query (and "mine" choice) the URL should get ----
+
+    /// <summary>A click on a sort header: the same column flips its direction, another starts in its natural one.</summary>
+    public SessionQuery Sorted(string sortKey)
+    {
+        var dir = Query.Sort == sortKey
+            ? (Query.Dir == SortDirections.Asc ? SortDirections.Desc : SortDirections.Asc)
+            : SessionColumns.InitialDirection(sortKey);
+        return Query with { Sort = sortKey, Dir = dir, Page = SessionQuery.DefaultPage };
+    }
+
+    public SessionQuery WithoutFilters() =>
+        Query with { State = null, Kind = null, Queue = null, Owner = null, Q = null, Listed = null, Page = SessionQuery.DefaultPage };
+
+    public SessionQuery AtPage(int page) => Query with { Page = page };
+
+    public SessionQuery WithPageSize(int pageSize) => Query with { PageSize = pageSize, Page = SessionQuery.DefaultPage };
+
+    /// <summary>An explicit choice is always written (mine=true|false), so it survives for a viewer whose default differs.</summary>
+    public SessionQuery Mine(bool mine) => Query with { Mine = mine, Page = SessionQuery.DefaultPage };
+
+    /// <summary>The list's query parameters for the URL, defaults left out (null removes a parameter). "mine" is the
+    /// explicit choice only: an absent choice stays absent.</summary>
+    public static IReadOnlyDictionary<string, object?> UrlParameters(SessionQuery query, bool? mineChoice) => new Dictionary<string, object?>
+    {
+        [QueryNames.Page] = query.Page == SessionQuery.DefaultPage ? null : query.Page,
+        [QueryNames.PageSize] = query.PageSize == SessionQuery.DefaultPageSize ? null : query.PageSize,
+        [QueryNames.Sort] = query.Sort == SessionQuery.DefaultSort ? null : query.Sort,
+        [QueryNames.Dir] = query.Dir == SessionQuery.DefaultDir ? null : query.Dir,
+        [QueryNames.State] = query.State,
+        [QueryNames.Kind] = query.Kind,
+        [QueryNames.Queue] = query.Queue,
+        [QueryNames.Owner] = query.Owner,
+        [QueryNames.Q] = query.Q,
+        [QueryNames.Mine] = MineDefault.ToUrl(mineChoice),
+        [QueryNames.Listed] = query.Listed,
+    };
+
+    // ---- Pins ----
+
+    public static string PinKey(string workspaceId, string sessionId) => $"{workspaceId}/{sessionId}";
+
+    /// <summary>Pins or unpins a row's session. Returns what was asked (pin or unpin) and the proxy's failure, if any
+    /// (the pins are unchanged then).</summary>
+    public async Task<(bool Pin, ProxyFailure? Failure)> TogglePinAsync(SessionSummaryDto s)
+    {
+        var key = PinKey(s.WorkspaceId, s.SessionClusterId);
+        var pin = !(PinnedKeys?.Contains(key) ?? s.Pinned);
+        var failure = await proxy.SetPinnedAsync(s.WorkspaceId, s.SessionClusterId, pin, CancellationToken.None);
+        if (failure is not null) return (pin, failure);
+        var pins = (_pins ?? []).Where(p => PinKey(p.WorkspaceId, p.SessionClusterId) != key).ToList();
+        if (pin) pins.Add(new(s.WorkspaceId, s.SessionClusterId, time.GetUtcNow()));
+        SetPins(pins);
+        return (pin, null);
+    }
+
+    private async Task LoadPinsAsync()
+    {
+        var pins = await proxy.GetPinsAsync(CancellationToken.None);
+        // Without pins (proxy failure) rows show what the list said (SessionSummaryDto.Pinned) and there is no section.
+        if (pins.Value is null) return;
+        SetPins([.. pins.Value]);
+    }
+
+    private void SetPins(List<PinDto> pins)
+    {
+        _pins = pins;
+        PinnedKeys = pins.Select(p => PinKey(p.WorkspaceId, p.SessionClusterId)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    // ---- Loading ----
+
+    private async Task LoadAsync((string? Workspace, SessionQuery Query) key, bool refresh)
+    {
+        if (_disposed || (key.Workspace is not null && !Ids.IsValid(key.Workspace))) return;
+
+        _loadCts?.Cancel();
+        _loadCts?.Dispose();
+        var cts = _loadCts = new CancellationTokenSource();
+        var ct = cts.Token;
+        _requestedKey = key;
+        Loading = true;
+        Scan = null;
+        if (!refresh)
+        {
+            Failure = null;
+            if (_loadedKey?.Workspace != key.Workspace) Page = null;
+        }
+
+        var load = proxy.GetSessionsAsync(key.Workspace, key.Query, ct);
+        if (key.Workspace is not null && !load.IsCompleted) _ = PollScanAsync(load, key.Workspace, ct);
+
+        ProxyResult<SessionPageDto> result;
+        try
+        {
+            result = await load;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+        if (ct.IsCancellationRequested) return;
+
+        Loading = false;
+        Scan = null;
+        if (result.Failure is { } failure)
+        {
+            if (failure.Kind == ProxyFailureKind.SignInRequired)
+            {
+                SignInRequired?.Invoke();
+                return;
+            }
+            // An auto-refresh that fails keeps the rows on screen; the next tick tries again.
+            if (!refresh || Page is null) Failure = failure;
+            return;
+        }
+
+        var page = result.Value!;
+        ChangedIds = refresh
+            ? page.Items.Where(s => _lastStates.TryGetValue(s.SessionClusterId, out var before) && before != s.State)
+                .Select(s => s.SessionClusterId).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>();
+        _lastStates = page.Items.ToDictionary(s => s.SessionClusterId, s => s.State, StringComparer.Ordinal);
+        Failure = null;
+        Page = page;
+        Now = time.GetUtcNow();
+        _loadedKey = key;
+    }
+
+    /// <summary>While a cold workspace loads, show how far the proxy's scan has got.</summary>
+    private async Task PollScanAsync(Task load, string workspaceId, CancellationToken ct)
+    {
+        try
+        {
+            while (!load.IsCompleted && !ct.IsCancellationRequested)
+            {
+                var tick = Task.Delay(ScanPollInterval, time, ct);
+                if (await Task.WhenAny(load, tick) == load) return;
+                await tick;
+                var scan = await proxy.GetScanStatusAsync(workspaceId, ct);
+                if (load.IsCompleted || ct.IsCancellationRequested) return;
+                if (scan.Value is { State: ScanStates.Scanning } status)
+                {
+                    await OnBackgroundChange(() =>
+                    {
+                        // The load may have finished while this waited for the renderer: then the progress is over.
+                        if (!load.IsCompleted && !ct.IsCancellationRequested) Scan = status;
+                        return Task.CompletedTask;
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task AutoRefreshLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(AutoRefreshInterval, time, ct);
+                await OnBackgroundChange(async () =>
+                {
+                    if (_requestedKey is { } key && !Loading && !ct.IsCancellationRequested) await LoadAsync(key, refresh: true);
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _loadCts?.Cancel();
+        _loadCts?.Dispose();
+        _refreshCts?.Cancel();
+        _refreshCts?.Dispose();
+    }
+}
