@@ -17,7 +17,8 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         // The banner is counted only once the list has loaded (OpenAsync returns when the Views menu is ready, and a
         // list still loading has no banner either way).
         await PortalBrowser.WaitForListReadyAsync(page);
-        for (var attempt = 0; attempt < 10 && await page.Locator("[data-testid='stale-banner']").CountAsync() > 0; attempt++)
+        var freshBy = DateTimeOffset.UtcNow.AddSeconds(90);
+        while (DateTimeOffset.UtcNow < freshBy && await page.Locator("[data-testid='stale-banner']").CountAsync() > 0)
         {
             await page.ReloadAsync();
             await PortalBrowser.WaitForListReadyAsync(page);
@@ -50,7 +51,7 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
     private async Task WaitUntilProxyServesStaleAfterFaultsAsync(string listApi, long rejectedBefore)
     {
         var faulted = false;
-        for (var i = 0; i < 60; i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(60); DateTimeOffset.UtcNow < deadline;)
         {
             var (status, body) = await Portal.ProxyApi.GetAsync("admin", listApi, Ct);
             Assert.Equal(200, status);

@@ -79,7 +79,7 @@ public sealed class InsightsPagesTests(PortalFixture portal, BrowserFixture brow
 
         // The audit write is asynchronous: the entry may need a moment (and a reload) to appear.
         var row = page.Locator("[data-testid='audit-row']").Filter(new() { HasTextString = viewed });
-        for (var attempt = 0; attempt < 10 && await row.CountAsync() == 0; attempt++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(60); DateTimeOffset.UtcNow < deadline && await row.CountAsync() == 0;)
         {
             await Task.Delay(500, Ct);
             await page.ReloadAsync();

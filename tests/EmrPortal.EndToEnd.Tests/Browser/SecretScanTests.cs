@@ -76,16 +76,11 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
     private async Task BrowseAsync(string userId, StringBuilder seen, params string[] paths)
     {
         var context = await NewContextAsync();
-        // Playwright raises Response on its own dispatch thread, while this method reads the list: lock both.
-        var pending = new List<(string Url, Task Recording)>();
-        context.Response += (_, response) =>
-        {
-            var recording = RecordAsync(response, seen);
-            lock (pending)
-            {
-                pending.Add((response.Url, recording));
-            }
-        };
+        var network = new NetworkRecording(seen);
+        // Bodies only of requests that finished: a request the browser abandoned (it left the page, it cancelled a
+        // favicon) never gets a body, so waiting for one would hang. Those are recorded as failed, with the reason.
+        context.RequestFinished += (_, request) => network.Finished(request);
+        context.RequestFailed += (_, request) => network.Failed(request);
         var page = await PortalBrowser.OpenAsSignedInAsync(context, userId, paths[0]);
         page.WebSocket += (_, socket) =>
         {
@@ -95,13 +90,16 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
 
         foreach (var path in paths)
         {
-            await page.GotoAsync(path);
+            await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
             // Whatever the page ends up showing (data, a 403, an error) is what gets scanned.
-            await page.Locator("[data-ready='true'], [data-testid='forbidden-view'], [data-testid='error-view'], [data-testid='not-found-view']")
-                .First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+            await page.Locator(PortalBrowser.PageShownSelector)
+                .First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = PortalBrowser.PageTimeoutMs });
             Append(seen, await page.ContentAsync().WaitAsync(ReadLimit, Ct));
             Append(seen, await page.EvaluateAsync<string>(
                 "() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })").WaitAsync(ReadLimit, Ct));
+            // Read what finished on this page before leaving it: the browser drops a document's bodies once the next
+            // one commits.
+            await network.ScannedAsync(ReadLimit, Ct);
         }
 
         foreach (var cookie in await context.CookiesAsync())
@@ -109,38 +107,105 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
             Append(seen, $"{cookie.Name}={cookie.Value}");
         }
 
-        // Leave the last page, so nothing of it is still streaming (a circuit that fell back from WebSockets keeps a
-        // response open): every recording then ends with its body or with Playwright's "no body".
         await page.GotoAsync("about:blank");
-        (string Url, Task Recording)[] recordings;
-        lock (pending)
-        {
-            recordings = [.. pending];
-        }
-
-        try
-        {
-            await Task.WhenAll(recordings.Select(r => r.Recording)).WaitAsync(TimeSpan.FromSeconds(60), Ct);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail("Responses whose bodies never finished: " + string.Join(", ", recordings.Where(r => !r.Recording.IsCompleted).Select(r => r.Url)));
-        }
+        await network.ScannedAsync(ReadLimit, Ct);
+        var report = network.Report();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{userId}: {report.Scanned} response bodies scanned; failed requests: " +
+            (report.Failed.Count == 0 ? "none" : string.Join(", ", report.Failed)));
+        Assert.True(report.Scanned > 0, "No response body was scanned; the recording is broken.");
+        Assert.True(report.NotScanned.Count == 0, "Finished responses whose bodies were not scanned: " + string.Join("; ", report.NotScanned));
     }
 
     private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(30);
 
-    private static async Task RecordAsync(IResponse response, StringBuilder seen)
+    /// <summary>
+    /// Every request of a browser context: a finished one has its headers and body appended to what the scan searches
+    /// (and counts as scanned only then), a failed one is only listed. Playwright raises the events on its own dispatch
+    /// thread while the test reads the lists, hence the lock.
+    /// </summary>
+    private sealed class NetworkRecording(StringBuilder seen)
     {
-        var headers = await response.AllHeadersAsync();
-        Append(seen, string.Join('\n', headers.Select(h => $"{h.Key}: {h.Value}")));
-        try
+        private readonly Lock _lock = new();
+        private readonly List<(string Url, Task<string?> Recording)> _finished = [];
+        private readonly List<string> _failed = [];
+
+        public void Finished(IRequest request)
         {
-            Append(seen, Encoding.UTF8.GetString(await response.BodyAsync()));
+            var recording = RecordAsync(request);
+            lock (_lock)
+            {
+                _finished.Add((request.Url, recording));
+            }
         }
-        catch (PlaywrightException)
+
+        public void Failed(IRequest request)
         {
-            // Redirects and aborted requests have no body.
+            lock (_lock)
+            {
+                _failed.Add($"{request.Method} {request.Url} ({request.Failure})");
+            }
+        }
+
+        /// <summary>Waits until every request that finished so far has been read (bounded).</summary>
+        public async Task ScannedAsync(TimeSpan limit, CancellationToken ct)
+        {
+            (string Url, Task<string?> Recording)[] finished;
+            lock (_lock)
+            {
+                finished = [.. _finished];
+            }
+
+            try
+            {
+                await Task.WhenAll(finished.Select(f => f.Recording)).WaitAsync(limit, ct);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"Finished responses whose bodies could not be read within {limit.TotalSeconds} s: " +
+                    string.Join(", ", finished.Where(f => !f.Recording.IsCompleted).Select(f => f.Url)));
+            }
+        }
+
+        public (int Scanned, IReadOnlyList<string> NotScanned, IReadOnlyList<string> Failed) Report()
+        {
+            lock (_lock)
+            {
+                var notScanned = _finished
+                    .Select(f => (f.Url, Reason: f.Recording.IsCompletedSuccessfully ? f.Recording.Result : "still being read"))
+                    .Where(f => f.Reason is not null)
+                    .Select(f => $"{f.Url}: {f.Reason}")
+                    .ToList();
+                return (_finished.Count - notScanned.Count, notScanned, [.. _failed]);
+            }
+        }
+
+        /// <summary>Appends the response's headers and body; returns why it could not, or null once it did.</summary>
+        private async Task<string?> RecordAsync(IRequest request)
+        {
+            try
+            {
+                var response = await request.ResponseAsync();
+                if (response is null)
+                {
+                    return "finished without a response";
+                }
+
+                var headers = await response.AllHeadersAsync();
+                Append(seen, string.Join('\n', headers.Select(h => $"{h.Key}: {h.Value}")));
+                if (response.Status is >= 300 and < 400 && headers.ContainsKey("location"))
+                {
+                    // A redirect has no body to read; its headers (Location included) are scanned above.
+                    return null;
+                }
+
+                Append(seen, Encoding.UTF8.GetString(await response.BodyAsync()));
+                return null;
+            }
+            catch (Exception ex)
+            {
+                // Whatever kept the body from being read fails the scan (see Report): nothing finished goes unsearched.
+                return $"{ex.GetType().Name}: {ex.Message}";
+            }
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class SessionDetailTests(PortalFixture portal, BrowserFixture brow
 
         var page = await (await NewContextAsync()).NewPageAsync();
         await page.GotoAsync(link);
-        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+        await PortalBrowser.WaitForUrlAsync(page, url => url.Contains("/signin", StringComparison.Ordinal));
         Assert.Equal(link, PortalBrowser.QueryValue(page.Url, "returnUrl"));
         await PortalBrowser.SignInAsync(page, "admin");
         await PortalBrowser.WaitForReadyAsync(page);

@@ -43,10 +43,10 @@ public sealed class SignInTests(PortalFixture portal, BrowserFixture browser) : 
 
         await page.Locator("[data-testid='user-menu-button']").ClickAsync();
         await page.Locator("[data-testid='sign-out']").ClickAsync();
-        await page.WaitForURLAsync("**/signin**");
+        await PortalBrowser.WaitForUrlAsync(page, url => new Uri(url).AbsolutePath == "/signin");
         await page.GotoAsync("/workspaces/w-analytics/sessions");
 
-        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+        await PortalBrowser.WaitForUrlAsync(page, url => url.Contains("/signin", StringComparison.Ordinal));
         Assert.Equal("/workspaces/w-analytics/sessions", PortalBrowser.QueryValue(page.Url, "returnUrl"));
     }
 

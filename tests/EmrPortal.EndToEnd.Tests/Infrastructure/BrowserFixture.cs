@@ -50,8 +50,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-US",
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
         });
-        context.SetDefaultTimeout(20_000);
-        context.SetDefaultNavigationTimeout(30_000);
+        // Sized for a 2-core machine shared with other builds: a first document load (prerender, scripts, circuit) can
+        // take most of a minute there. Waits that pass return as soon as their condition holds.
+        context.SetDefaultTimeout(45_000);
+        context.SetDefaultNavigationTimeout(PortalBrowser.PageTimeoutMs);
         return context;
     }
 

@@ -5,12 +5,28 @@ namespace EmrPortal.EndToEnd.Tests.Infrastructure;
 
 internal static class FreePort
 {
-    /// <summary>A loopback port nobody listens on right now (the OS picks it; callers retry if it is taken meanwhile).</summary>
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port nobody listens on right now (the OS picks it), never one this test run handed out before (the
+    /// OS may offer a just-closed port again). The caller binds it later, so something else can take it meanwhile:
+    /// prefer letting a server bind port 0 (see <see cref="RunningApp"/>), else retry on a bind conflict.
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -12,15 +12,29 @@ namespace EmrPortal.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal sealed class OtlpCollector : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly ConcurrentQueue<CollectedSpan> _spans = new();
     private readonly Task _loop;
 
     public OtlpCollector()
     {
-        Port = FreePort.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        // HttpListener cannot bind port 0: choose a free port and bind it, choosing again if something took it in between.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Next();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                _listener.Close();
+            }
+        }
+
         _loop = Task.Run(AcceptLoopAsync);
     }
 

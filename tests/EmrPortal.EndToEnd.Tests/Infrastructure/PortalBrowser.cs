@@ -6,20 +6,41 @@ namespace EmrPortal.EndToEnd.Tests.Infrastructure;
 /// <summary>What a person does in the portal, in Playwright terms, against the Web app's data-testid contract.</summary>
 internal static partial class PortalBrowser
 {
-    /// <summary>On the demo sign-in page (<c>/signin?returnUrl=…</c>): picks the user and waits to leave the page.</summary>
+    /// <summary>
+    /// How long a person waits for a page to appear: a full document load (prerender, blazor.web.js, the circuit) on a
+    /// 2-core machine that is also building and running other suites takes far longer than on a developer's laptop.
+    /// </summary>
+    public const float PageTimeoutMs = 90_000;
+
+    /// <summary>
+    /// What a person sees once a portal page has loaded: its main view is ready, or it says why not (no access, not
+    /// found, an error). The sign-in page has none of these.
+    /// </summary>
+    public const string PageShownSelector =
+        "[data-ready='true'], [data-testid='forbidden-view'], [data-testid='error-view'], [data-testid='not-found-view']";
+
+    /// <summary>
+    /// On the demo sign-in page (<c>/signin?returnUrl=…</c>): picks the user, then waits until the portal shows a page
+    /// (<see cref="PageShownSelector"/>) at another URL. Not Playwright's WaitForURL: it checks the current URL, then
+    /// subscribes to navigations and waits for their "load" event; the form post's redirect can commit in between on a
+    /// loaded machine, and then the wait never ends (seen: 30 s timeouts right after the click, with the target page
+    /// fully loaded). The URL is polled and the page's own element is waited for in the page.
+    /// </summary>
     public static async Task SignInAsync(IPage page, string userId)
     {
-        await page.WaitForURLAsync(SignInUrl());
-        await page.Locator($"[data-testid='signin-as-{userId}']").ClickAsync();
-        await page.WaitForURLAsync(url => !SignInUrl().IsMatch(url));
+        await WaitForUrlAsync(page, url => SignInUrl().IsMatch(url), PageTimeoutMs);
+        await page.Locator($"[data-testid='signin-as-{userId}']").ClickAsync(new LocatorClickOptions { Timeout = PageTimeoutMs });
+        await WaitForUrlAsync(page, url => !SignInUrl().IsMatch(url), PageTimeoutMs);
+        await page.Locator(PageShownSelector).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = PageTimeoutMs });
     }
 
     /// <summary>Opens <paramref name="pathAndQuery"/> in a new page, signing in as <paramref name="userId"/> when the portal asks.</summary>
     public static async Task<IPage> OpenAsSignedInAsync(IBrowserContext context, string userId, string pathAndQuery)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(pathAndQuery);
-        await page.WaitForURLAsync(url => SignInUrl().IsMatch(url) || PathAndQuery(url) == pathAndQuery);
+        // Only until the response is committed: what proves the step is the URL (the sign-in page or the one asked for).
+        await page.GotoAsync(pathAndQuery, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = PageTimeoutMs });
+        await WaitForUrlAsync(page, url => SignInUrl().IsMatch(url) || PathAndQuery(url) == pathAndQuery, PageTimeoutMs);
         if (SignInUrl().IsMatch(page.Url))
         {
             await SignInAsync(page, userId);
@@ -29,7 +50,7 @@ internal static partial class PortalBrowser
     }
 
     /// <summary>Waits until the page's main view says it has loaded what its URL asks for (<c>data-ready="true"</c>).</summary>
-    public static Task WaitForReadyAsync(IPage page, float timeoutMs = 30_000) =>
+    public static Task WaitForReadyAsync(IPage page, float timeoutMs = PageTimeoutMs) =>
         page.Locator("[data-ready='true']").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
 
     /// <summary>
@@ -39,7 +60,7 @@ internal static partial class PortalBrowser
     public const string ListSelector = "[data-testid='session-list']";
 
     /// <summary>Waits until the session list says it shows what its URL asks for.</summary>
-    public static Task WaitForListReadyAsync(IPage page, float timeoutMs = 30_000) =>
+    public static Task WaitForListReadyAsync(IPage page, float timeoutMs = 60_000) =>
         page.Locator($"{ListSelector}[data-ready='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
 
     /// <summary>
@@ -55,7 +76,7 @@ internal static partial class PortalBrowser
     /// in the same moment in the page. A single read after a wait is not enough: the browser's URL changes a moment
     /// before the circuit renders the view it names, and until then the list is still "ready" with the previous rows.
     /// </summary>
-    public static async Task ExpectRowsAsync(IPage page, IReadOnlyList<string> expected, float timeoutMs = 30_000)
+    public static async Task ExpectRowsAsync(IPage page, IReadOnlyList<string> expected, float timeoutMs = 60_000)
     {
         try
         {
@@ -94,7 +115,7 @@ internal static partial class PortalBrowser
     /// pushState): Playwright's WaitForURL subscribes to navigation events after checking the current URL, and on a
     /// loaded machine a pushState landing in between is missed and the wait runs into its timeout.
     /// </summary>
-    public static async Task WaitForUrlAsync(IPage page, Func<string, bool> predicate, float timeoutMs = 30_000)
+    public static async Task WaitForUrlAsync(IPage page, Func<string, bool> predicate, float timeoutMs = 60_000)
     {
         var deadline = DateTimeOffset.UtcNow.AddMilliseconds(timeoutMs);
         while (!predicate(page.Url))

@@ -16,38 +16,59 @@ public sealed class RedisServerFixture : IAsyncLifetime
     /// <summary>StackExchange.Redis form, as <c>ConnectionStrings:redis</c>.</summary>
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>
+    /// Starts redis-server on a free port and waits (bounded) until it answers as itself: the port is chosen before
+    /// redis binds it, so on a shared machine something else may take it first. Then redis exits ("Address already in
+    /// use") and another port is tried; a PING answered by someone else's redis is not taken for ours (its
+    /// <c>process_id</c> must be ours).
+    /// </summary>
     public async ValueTask InitializeAsync()
     {
-        Port = FreePort.Next();
-        _process = ManagedProcess.Start(
-            "redis",
-            "redis-server",
-            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            Path.GetTempPath(),
-            new Dictionary<string, string?>());
-
-        for (var i = 0; i < 100; i++)
+        for (var attempt = 1; ; attempt++)
         {
-            if (_process.HasExited)
+            Port = FreePort.Next();
+            _process = ManagedProcess.Start(
+                "redis",
+                "redis-server",
+                ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                Path.GetTempPath(),
+                new Dictionary<string, string?>());
+            if (await AnswersAsItselfAsync(_process, TimeSpan.FromSeconds(60)))
             {
-                throw new InvalidOperationException($"redis-server exited:\n{_process.Tail()}");
+                return;
             }
 
+            var output = _process.Tail();
+            await _process.DisposeAsync();
+            if (attempt >= 5 || !output.Contains("Address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"redis-server did not start on port {Port}:\n{output}");
+            }
+        }
+    }
+
+    private async Task<bool> AnswersAsItselfAsync(ManagedProcess process, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline && !process.HasExited)
+        {
             try
             {
-                if (await CommandAsync(CancellationToken.None, "PING") == "PONG")
+                var info = await CommandAsync(CancellationToken.None, "INFO", "server");
+                if (info?.Contains($"process_id:{process.Pid}\r\n", StringComparison.Ordinal) == true)
                 {
-                    return;
+                    return true;
                 }
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or IOException)
             {
+                // Not listening yet.
             }
 
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"redis-server did not answer PING:\n{_process.Tail()}");
+        return false;
     }
 
     /// <summary>Sends one command (RESP) and returns a simple/bulk/integer reply as text, or an array joined by newlines.</summary>

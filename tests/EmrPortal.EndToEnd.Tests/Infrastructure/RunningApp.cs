@@ -1,9 +1,10 @@
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace EmrPortal.EndToEnd.Tests.Infrastructure;
 
 /// <summary>One published app running as a real process on a loopback port.</summary>
-internal sealed class RunningApp(string name, ManagedProcess process, Uri baseAddress) : IAsyncDisposable
+internal sealed partial class RunningApp(string name, ManagedProcess process, Uri baseAddress) : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -16,41 +17,58 @@ internal sealed class RunningApp(string name, ManagedProcess process, Uri baseAd
     public int Port => BaseAddress.Port;
 
     /// <summary>
-    /// Starts <c>dotnet EmrPortal.{app}.dll --urls http://127.0.0.1:{port}</c> from its publish folder (the content
-    /// root, so wwwroot is found as in the container) and waits until <c>/health/live</c> answers 200. A port taken
-    /// between choosing and binding is retried with another one.
+    /// Starts <c>dotnet EmrPortal.{app}.dll --urls http://127.0.0.1:0</c> from its publish folder (the content root, so
+    /// wwwroot is found as in the container), reads the port Kestrel bound from its "Now listening on" line, and waits
+    /// until <c>/health/live</c> answers 200. The app binds the port itself: a port chosen first and bound later can be
+    /// taken in between by anything else on this shared machine.
     /// </summary>
     public static async Task<RunningApp> StartAsync(
         string app, string instanceName, IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         var publishRoot = await PublishedApps.RootAsync(cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        var process = ManagedProcess.Start(
+            instanceName,
+            "dotnet",
+            [PublishedApps.EntryAssembly(publishRoot, app), "--urls", "http://127.0.0.1:0"],
+            Path.Combine(publishRoot, app),
+            settings);
+        try
         {
-            var port = FreePort.Next();
-            var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            var process = ManagedProcess.Start(
-                instanceName,
-                "dotnet",
-                [PublishedApps.EntryAssembly(publishRoot, app), "--urls", baseAddress.ToString().TrimEnd('/')],
-                Path.Combine(publishRoot, app),
-                settings);
+            var baseAddress = await BoundAddressAsync(instanceName, process, TimeSpan.FromSeconds(90), cancellationToken);
             var running = new RunningApp(instanceName, process, baseAddress);
-            try
-            {
-                await running.WaitUntilLiveAsync(TimeSpan.FromSeconds(90), cancellationToken);
-                return running;
-            }
-            catch (Exception) when (attempt < 3 && process.HasExited && process.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                await running.DisposeAsync();
-            }
-            catch
-            {
-                await running.DisposeAsync();
-                throw;
-            }
+            await running.WaitUntilLiveAsync(TimeSpan.FromSeconds(90), cancellationToken);
+            return running;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
         }
     }
+
+    private static async Task<Uri> BoundAddressAsync(string name, ManagedProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (ListeningOn().Match(process.Output) is { Success: true } match)
+            {
+                return new Uri(match.Groups["url"].Value);
+            }
+
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited before it listened. Output:\n{process.Tail()}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"{name} did not say where it listens within {timeout}. Output:\n{process.Tail()}");
+    }
+
+    [GeneratedRegex(@"Now listening on: (?<url>http://127\.0\.0\.1:[1-9][0-9]*)")]
+    private static partial Regex ListeningOn();
 
     public async Task WaitUntilLiveAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -193,7 +193,7 @@ public sealed partial class AppHostSmokeTests
 
     private static async Task<string> WaitForOutputAsync(AppHostRun run, string text, CancellationToken ct)
     {
-        for (var i = 0; i < 40 && !run.Process.Output.Contains(text, StringComparison.Ordinal); i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(60); DateTimeOffset.UtcNow < deadline && !run.Process.Output.Contains(text, StringComparison.Ordinal);)
         {
             await Task.Delay(250, ct);
         }

@@ -126,7 +126,7 @@ public sealed class PartitionedScanTests
 
         var first = client.GetAsync($"/api/v1/workspaces/{Large}/sessions", TestContext.Current.CancellationToken);
         ScanStatusDto? during = null;
-        for (var i = 0; i < 200 && during is not { State: "Scanning", Total: 10_000 }; i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(30); during is not { State: "Scanning", Total: 10_000 } && DateTimeOffset.UtcNow < deadline;)
         {
             await Task.Delay(25, TestContext.Current.CancellationToken);
             during = await Status(host);

@@ -179,7 +179,7 @@ public sealed class UpstreamFaultResilienceTests() : ResilienceTestBase(new Prox
 
     private async Task WaitForScanToSettleAsync(string workspace)
     {
-        for (var i = 0; i < 200; i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(30); DateTimeOffset.UtcNow < deadline;)
         {
             var (_, body) = await Host.GetAsync("admin", $"/api/v1/workspaces/{workspace}/scan");
             if (!body.Contains("\"Scanning\"", StringComparison.Ordinal)) return;

@@ -15,15 +15,35 @@ public sealed class SharedCacheTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var port = FreePort();
-        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+        // redis binds a port chosen a moment earlier: if something took it meanwhile, redis exits and another port is
+        // tried; a connection to someone else's redis is not taken for ours (INFO's process_id must be ours).
+        var port = 0;
+        for (var attempt = 1; _redis is null; attempt++)
         {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        });
-        Assert.NotNull(_redis);
-        for (var i = 0; i < 100 && !CanConnect(port); i++) await Task.Delay(50, TestContext.Current.CancellationToken);
-        Assert.True(CanConnect(port), "redis-server did not start");
+            port = FreePort();
+            var redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            });
+            Assert.NotNull(redis);
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            while (!redis.HasExited && DateTimeOffset.UtcNow < deadline && !await IsRedisAsync(port, redis.Id))
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+
+            if (!redis.HasExited && await IsRedisAsync(port, redis.Id))
+            {
+                _redis = redis;
+            }
+            else
+            {
+                if (!redis.HasExited) redis.Kill();
+                redis.Dispose();
+                Assert.True(attempt < 5, $"redis-server did not start (last port {port})");
+            }
+        }
 
         // The sequential scan, so A's upstream calls are exactly its 100 pages (the partitioned scan is tested apart).
         var settings = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{port}", ["Snapshots:PartitionedScan"] = "false" };
@@ -69,15 +89,28 @@ public sealed class SharedCacheTests : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static bool CanConnect(int port)
+    /// <summary>Whether the redis-server with process id <paramref name="pid"/> answers on <paramref name="port"/>.</summary>
+    private static async Task<bool> IsRedisAsync(int port, int pid)
     {
         try
         {
             using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            await using var stream = client.GetStream();
+            await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"u8.ToArray(), timeout.Token);
+            var reply = new System.Text.StringBuilder();
+            var buffer = new byte[4096];
+            while (!reply.ToString().Contains("process_id:", StringComparison.Ordinal) || !reply.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0) break;
+                reply.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            return reply.ToString().Contains($"process_id:{pid}\r\n", StringComparison.Ordinal);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
             return false;
         }

@@ -49,11 +49,26 @@ public sealed class PostgresServer : IAsyncLifetime
         var log = Path.Combine(_directory, "server.log");
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-sync"], asRoot);
 
-        Port = FreePort();
-        var options = string.Join(' ',
-            $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {_directory}",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200");
-        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", log, "-o", options], asRoot);
+        // The port is chosen before the postmaster binds it, so on a shared machine something may take it in between:
+        // then the start fails with "could not bind" in the server log, and another port is tried. pg_ctl -w checks
+        // through this server's own socket directory, so it cannot mistake another server for this one.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            var options = string.Join(' ',
+                $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-c listen_addresses=127.0.0.1", $"-k {_directory}",
+                "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200");
+            try
+            {
+                await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", log, "-o", options], asRoot);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && File.Exists(log)
+                && File.ReadAllText(log).Contains("could not bind", StringComparison.OrdinalIgnoreCase))
+            {
+                File.Delete(log);
+            }
+        }
 
         // The postmaster's PID is the first line of postmaster.pid: that is what DisposeAsync stops.
         var pidLine = (await File.ReadAllLinesAsync(Path.Combine(data, "postmaster.pid")))[0];

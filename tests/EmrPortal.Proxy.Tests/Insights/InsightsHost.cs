@@ -53,7 +53,7 @@ internal static class InsightsHost
         var store = host.Service<SnapshotStore>();
         var before = store.Peek(workspaceId) ?? throw new InvalidOperationException("Load the workspace first.");
         store.Invalidate(workspaceId);
-        for (var i = 0; i < 1000; i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(60); DateTimeOffset.UtcNow < deadline;)
         {
             if (store.Peek(workspaceId) is { } now && !ReferenceEquals(now, before) && store.Status(workspaceId).State != "Scanning")
             {

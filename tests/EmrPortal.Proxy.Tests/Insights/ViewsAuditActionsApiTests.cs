@@ -190,7 +190,7 @@ public sealed class StartStopOnTests : IAsyncLifetime
 
         // The proxy rescans at once: the list shows the new state (not stale) and the timeline the transition.
         SessionSummaryDto? row = null;
-        for (var i = 0; i < 200 && row?.State != "Starting"; i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(30); row?.State != "Starting" && DateTimeOffset.UtcNow < deadline;)
         {
             await Task.Delay(10, TestContext.Current.CancellationToken);
             row = (await Api.GetOk<SessionPageDto>("viewer", $"/api/v1/workspaces/w-analytics/sessions?q={mine.SessionClusterId}")).Items.Single();

@@ -180,7 +180,7 @@ public sealed class SnapshotStoreTests
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 500 && !condition(); i++)
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(30); !condition() && DateTimeOffset.UtcNow < deadline;)
         {
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
