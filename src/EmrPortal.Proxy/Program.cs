@@ -1,4 +1,3 @@
-using EmrPortal.Proxy.Apis;
 using EmrPortal.Proxy.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,11 +11,5 @@ var app = builder.Build();
 app.UseProxyPipeline();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
-app.MapMeApi();
-app.MapWorkspacesApi();
-app.MapSessionsApi();
-app.MapInsightsApi();
-app.MapViewsApi();
-app.MapAuditApi();
-app.MapSessionActionsApi();
+app.MapProxyApi();
 app.Run();

@@ -28,6 +28,9 @@ internal sealed record Caller(string UserId, string Name, IReadOnlyList<string> 
             Distinct(user.FindAll(GroupsClaim)));
     }
 
+    /// <summary>Binds a handler's <c>Caller</c> parameter (minimal APIs call this by convention), so no handler reads claims itself.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(From(context.User));
+
     private static string[] Distinct(IEnumerable<Claim> claims) =>
         claims.Select(c => c.Value).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
 

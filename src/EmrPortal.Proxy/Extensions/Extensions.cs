@@ -1,9 +1,13 @@
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Access;
-using EmrPortal.Proxy.Apis;
 using EmrPortal.PortalData;
 using EmrPortal.Proxy.Audit;
-using EmrPortal.Proxy.Insights;
+using EmrPortal.Proxy.Actions;
+using EmrPortal.Proxy.Me;
+using EmrPortal.Proxy.Pins;
+using EmrPortal.Proxy.Timeline;
+using EmrPortal.Proxy.Triage;
+using EmrPortal.Proxy.Workspaces;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Upstream;
@@ -41,6 +45,7 @@ public static class Extensions
         services.AddSingleton<SessionDetails>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<WorkspaceGate>();
+        services.AddSingleton<VisibleWorkspaces>();
         services.AddSingleton<Redactor>();
         services.AddSingleton<AuditTrail>();
 
@@ -58,7 +63,12 @@ public static class Extensions
         services.AddSingleton<PinCache>();
         services.AddSingleton<CloudIdentity>();
         services.AddSingleton<SessionListing>();
-        services.AddSingleton<SessionActionServices>();
+        services.AddSingleton<SessionTimelines>();
+        services.AddSingleton<WorkspaceOverviews>();
+        services.AddSingleton<ErrorTriage>();
+        services.AddSingleton<SessionPins>();
+        services.AddSingleton<CallerProfile>();
+        services.AddSingleton<SessionActions>();
 
         services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: ["ready"]);
         services.AddSingleton<UpstreamReadinessCheck>();

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using EmrPortal.Contracts;
-using EmrPortal.Proxy.Apis;
+using EmrPortal.Proxy.Api;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EmrPortal.Proxy.Sessions;

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using EmrPortal.Contracts;
 using EmrPortal.Emr;
 using EmrPortal.Proxy.Audit;
-using EmrPortal.Proxy.Insights;
+using EmrPortal.Proxy.Timeline;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Tests.Api;
 using EmrPortal.Proxy.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Net;
 using EmrPortal.Contracts;
-using EmrPortal.Proxy.Apis;
-using EmrPortal.Proxy.Insights;
+using EmrPortal.Proxy.Triage;
+using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Tests.Infrastructure;
 
 namespace EmrPortal.Proxy.Tests.Insights;
@@ -143,13 +143,13 @@ public sealed class ListInsightsApiTests : IAsyncLifetime
         var errors = await _api.AllSessionsAsync(_host, "/api/v1/sessions?state=Error");
         var groups = await _api.GetOk<IReadOnlyList<ErrorGroupDto>>("admin", "/api/v1/errors");
 
-        var expected = errors.GroupBy(s => s.StateChangeReasonCode ?? InsightsApi.UnknownErrorCode)
+        var expected = errors.GroupBy(s => s.StateChangeReasonCode ?? ErrorTriage.UnknownErrorCode)
             .ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), groups.Select(g => KeyValuePair.Create(g.Code, g.Count)).OrderBy(e => e.Key, StringComparer.Ordinal));
         Assert.Equal(groups.OrderByDescending(g => g.Count).Select(g => g.Code), groups.Select(g => g.Code));
         foreach (var group in groups)
         {
-            Assert.Equal(Math.Min(group.Count, InsightsApi.MaxSessionsPerErrorGroup), group.Sessions.Count);
+            Assert.Equal(Math.Min(group.Count, ErrorTriage.MaxSessionsPerErrorGroup), group.Sessions.Count);
             Assert.False(string.IsNullOrEmpty(group.SampleMessage));
             var byId = errors.ToDictionary(e => (e.WorkspaceId, e.SessionClusterId));
             Assert.All(group.Sessions, r => Assert.Equal(group.Code, byId[(r.WorkspaceId, r.SessionClusterId)].StateChangeReasonCode));

@@ -1,5 +1,4 @@
 using EmrPortal.Contracts;
-using EmrPortal.Proxy.Apis;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Tests.Infrastructure;
@@ -132,7 +131,7 @@ public sealed class SnapshotSortTests
 
         foreach (var page in new[] { 1, 20, 40, 41 })
         {
-            var (items, total) = SessionsApi.Merge(snapshots, new SessionView(page, 50, sortKey, desc, SessionFilter.None));
+            var (items, total) = SessionListing.Merge(snapshots, new SessionView(page, 50, sortKey, desc, SessionFilter.None));
             Assert.Equal(2_000, total);
             Assert.Equal(expected.Skip((page - 1) * 50).Take(50).ToList(), items.Select(s => (s.WorkspaceId, s.SessionClusterId)).ToList());
         }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using EmrPortal.PortalData.Stores;
 
-namespace EmrPortal.Proxy.Insights;
+namespace EmrPortal.Proxy.Pins;
 
 /// <summary>
 /// Each user's pins, held briefly in memory so list pages don't read the database on every request. A change made

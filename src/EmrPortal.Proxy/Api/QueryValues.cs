@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EmrPortal.Proxy.Apis;
+namespace EmrPortal.Proxy.Api;
 
 /// <summary>
 /// Parsing of raw query-string values shared by the API's query objects: each bad value becomes an entry in

@@ -2,35 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace EmrPortal.Proxy;
 
-/// <summary>Who may see which workspace (<c>Access</c> section). Portal.Admin sees every workspace regardless.</summary>
-public sealed class AccessOptions
-{
-    public const string SectionName = "Access";
-
-    /// <summary><c>Access:Workspaces:{workspaceId}</c> = roles or group ids (object ids) allowed to see that workspace.</summary>
-    public Dictionary<string, List<string>> Workspaces { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>Which <c>applicationConfigs</c> keys hide their value (<c>Redaction</c> section).</summary>
-public sealed class RedactionOptions
-{
-    public const string SectionName = "Redaction";
-
-    /// <summary>
-    /// Words that mark a key as secret. A key is split into words at '.', '_', '-', ' ' and camelCase boundaries
-    /// (<c>spark.hadoop.fs.oss.accessKeySecret</c> → spark, hadoop, fs, oss, access, key, secret); a pattern matches
-    /// when its own words appear consecutively, case-insensitively. So <c>key</c> hides <c>accessKeyId</c> but not
-    /// <c>monkey</c>. Configured values replace the defaults.
-    /// </summary>
-    public List<string> KeyPatterns { get; set; } = [];
-
-    public static readonly IReadOnlyList<string> DefaultKeyPatterns =
-    [
-        "password", "passwords", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "key", "keys",
-        "keytab", "credential", "credentials", "private", "signature", "jaas", "sas", "auth", "authorization", "cookie",
-    ];
-}
-
 /// <summary>Snapshot freshness and refresh policy (<c>Snapshots</c> section).</summary>
 public sealed class SnapshotOptions
 {
@@ -113,70 +84,4 @@ public sealed class SnapshotOptions
         var scaled = FreshTtl * factor;
         return scaled < MaxFreshTtl ? scaled : (MaxFreshTtl > FreshTtl ? MaxFreshTtl : FreshTtl);
     }
-}
-
-/// <summary>
-/// Outbound token bucket per (account, API) (<c>UpstreamQuota</c> section): the cloud's flow control is per account and
-/// shared by every user and every proxy instance, so the proxy spends it deliberately instead of hitting Throttling.
-/// </summary>
-public sealed class UpstreamQuotaOptions
-{
-    public const string SectionName = "UpstreamQuota";
-
-    /// <summary>
-    /// Tokens added per second to each (account, API) bucket. Default 40/s, burst 80: 80 % of the cloud's (and the
-    /// emulator's default) flow control of 50/s, burst 100 per key and action, so one instance never trips Throttling
-    /// and the rest is headroom for retries and other tools using the key; a partitioned 10k-session scan (~110 calls)
-    /// then takes about 1 s instead of the 3.5 s a 20/s bucket imposes. With N instances sharing one key, divide by N.
-    /// </summary>
-    [Range(0.01, 100_000)]
-    public double PermitsPerSecond { get; set; } = 40;
-
-    /// <summary>Bucket size: how many calls may go out back to back (below the cloud's burst of 100).</summary>
-    [Range(1, 100_000)]
-    public int Burst { get; set; } = 80;
-
-    /// <summary>Calls that may wait for a token; beyond it a call fails fast (503 to the caller).</summary>
-    [Range(0, 1_000_000)]
-    public int QueueLimit { get; set; } = 10_000;
-
-    /// <summary>Per-API overrides of <see cref="PermitsPerSecond"/>, e.g. <c>UpstreamQuota:PerApi:ListSessionClusters = 10</c>.</summary>
-    public Dictionary<string, double> PerApi { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>Per-user request limit on the proxy's API (<c>RateLimiting</c> section).</summary>
-public sealed class UserRateLimitOptions
-{
-    public const string SectionName = "RateLimiting";
-
-    /// <summary>Requests a user may make back to back.</summary>
-    [Range(1, 1_000_000)]
-    public int Burst { get; set; } = 200;
-
-    /// <summary>Sustained requests per second per user.</summary>
-    [Range(1, 1_000_000)]
-    public int PermitsPerSecond { get; set; } = 50;
-}
-
-/// <summary>
-/// Which cloud users a portal identity is (<c>Identity</c> section), for "my sessions" and owner start/stop:
-/// <c>Identity:CloudUsers:{userId}</c> = the cloud <c>userName</c>s (or <c>userId</c>s) of that signed-in user.
-/// </summary>
-public sealed class CloudIdentityOptions
-{
-    public const string SectionName = "Identity";
-
-    public Dictionary<string, List<string>> CloudUsers { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>Feature switches (<c>Features</c> section).</summary>
-public sealed class FeatureOptions
-{
-    public const string SectionName = "Features";
-
-    /// <summary>
-    /// Start/Stop for cost control. Off by default: the routes are not even mapped and the proxy's cloud key can stay
-    /// List/Get-only. On, it needs <c>emr-serverless-spark:StartSessionCluster</c> and <c>StopSessionCluster</c> too.
-    /// </summary>
-    public bool StartStop { get; set; }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Snapshots;
 
-namespace EmrPortal.Proxy.Insights;
+namespace EmrPortal.Proxy.Timeline;
 
 /// <summary>
 /// The recorded history of each workspace as of its last recording (state-since per session, sessions no longer

@@ -3,7 +3,7 @@ using EmrPortal.PortalData;
 using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Snapshots;
 
-namespace EmrPortal.Proxy.Insights;
+namespace EmrPortal.Proxy.Timeline;
 
 /// <summary>
 /// Records every published snapshot into the portal database, off the request path: the refresh task only enqueues;

@@ -1,79 +1,48 @@
-using System.Security.Claims;
 using EmrPortal.Contracts;
 using EmrPortal.PortalData;
 using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Access;
-using EmrPortal.Proxy.Insights;
+using EmrPortal.Proxy.Api;
 using EmrPortal.Proxy.Sessions;
-using EmrPortal.Proxy.Snapshots;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace EmrPortal.Proxy.Apis;
+namespace EmrPortal.Proxy.Views;
 
-/// <summary>
-/// Saved team views (shared with everyone who may see the workspace; the proxy's access policy decides) and personal
-/// pins.
-/// </summary>
-public static class ViewsApi
+/// <summary>Saved team views, shared with everyone who may see the workspace (the route group's gate decides).</summary>
+public static class ViewsEndpoints
 {
-    public static IEndpointRouteBuilder MapViewsApi(this IEndpointRouteBuilder app)
+    public static ApiRoutes MapViewsEndpoints(this ApiRoutes routes)
     {
-        var api = app.MapGroup("/api/v1")
+        routes.Workspace.MapGet("/views", ListViews)
             .WithTags("Views")
-            .RequireRateLimiting(Extensions.RateLimitingExtensions.PerUserPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
-
-        api.MapGet("/workspaces/{workspaceId}/views", ListViews)
             .WithName("ListSavedViews")
             .WithSummary("The workspace's saved views, by name.");
-        api.MapPost("/workspaces/{workspaceId}/views", SaveView)
+        routes.Workspace.MapPost("/views", SaveView)
+            .WithTags("Views")
             .Accepts<SaveViewRequest>("application/json")
             .WithName("SaveView")
             .WithSummary("Saves a session-list query under a name for everyone who may see the workspace.");
-        api.MapDelete("/workspaces/{workspaceId}/views/{viewId:guid}", DeleteView)
+        routes.Workspace.MapDelete("/views/{viewId:guid}", DeleteView)
+            .WithTags("Views")
             .WithName("DeleteSavedView")
             .WithSummary("Deletes a saved view (its creator or Portal.Admin).");
-        api.MapGet("/pins", ListPins)
-            .WithName("ListPins")
-            .WithSummary("The caller's pinned sessions, in workspaces they may still see.");
-        api.MapPut("/workspaces/{workspaceId}/sessions/{sessionClusterId}/pin", Pin)
-            .WithName("PinSession")
-            .WithSummary("Pins a session to the top of the caller's lists.");
-        api.MapDelete("/workspaces/{workspaceId}/sessions/{sessionClusterId}/pin", Unpin)
-            .WithName("UnpinSession")
-            .WithSummary("Removes the caller's pin.");
-        return app;
+        return routes;
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<SavedViewDto>>, ProblemHttpResult>> ListViews(
-        string workspaceId, ClaimsPrincipal user, WorkspaceGate gate, SavedViewStore views, CancellationToken cancellationToken)
-    {
-        if (await gate.CheckAsync(Caller.From(user), workspaceId, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        return TypedResults.Ok(await views.ListAsync(workspaceId, cancellationToken));
-    }
+    internal static async Task<Ok<IReadOnlyList<SavedViewDto>>> ListViews(
+        string workspaceId, SavedViewStore views, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await views.ListAsync(workspaceId, cancellationToken));
 
     internal static async Task<Results<Created<SavedViewDto>, ValidationProblem, ProblemHttpResult>> SaveView(
         string workspaceId,
         HttpRequest http,
-        ClaimsPrincipal user,
-        WorkspaceGate gate,
+        Caller caller,
         SavedViewStore views,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var caller = Caller.From(user);
-        if (await gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        // The body is read after the access check, so a caller who may not see the workspace learns nothing more.
+        // The body is read after the access check (the route group's gate), so a caller who may not see the workspace learns nothing more.
         var request = await ReadBodyAsync(http, cancellationToken);
         if (request is null)
         {
@@ -175,14 +144,8 @@ public static class ViewsApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteView(
-        string workspaceId, Guid viewId, ClaimsPrincipal user, WorkspaceGate gate, SavedViewStore views, CancellationToken cancellationToken)
+        string workspaceId, Guid viewId, Caller caller, SavedViewStore views, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(user);
-        if (await gate.CheckAsync(caller, workspaceId, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
         return await views.DeleteAsync(workspaceId, viewId, caller.UserId, caller.IsAdmin, cancellationToken) switch
         {
             DeleteViewOutcome.Deleted => TypedResults.NoContent(),
@@ -190,66 +153,6 @@ public static class ViewsApi
                 detail: "Only the view's creator or Portal.Admin may delete it."),
             _ => ApiProblems.NotFound("No such view in this workspace."),
         };
-    }
-
-    internal static async Task<Ok<IReadOnlyList<PinDto>>> ListPins(ClaimsPrincipal user, AccessPolicy policy, PinStore pins, CancellationToken cancellationToken)
-    {
-        var caller = Caller.From(user);
-        var all = await pins.ListAsync(caller.UserId, cancellationToken);
-        // A workspace the caller lost access to keeps their pins, but they are not shown.
-        IReadOnlyList<PinDto> visible = all.Where(p => policy.CanSee(caller, p.WorkspaceId)).ToList();
-        return TypedResults.Ok(visible);
-    }
-
-    internal static async Task<Results<Ok<PinDto>, ProblemHttpResult>> Pin(
-        string workspaceId,
-        string sessionClusterId,
-        ClaimsPrincipal user,
-        WorkspaceGate gate,
-        SnapshotStore store,
-        SessionHistoryCache history,
-        PinStore pins,
-        PinCache pinCache,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var caller = Caller.From(user);
-        if (await gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        // Listed now, or known as no longer listed: both can be pinned; an id nobody has seen cannot.
-        var (snapshot, _) = await store.GetAsync(workspaceId, cancellationToken);
-        if (snapshot.Find(sessionClusterId) is null
-            && history.Get(workspaceId)?.History.Gone.Any(s => s.SessionClusterId == sessionClusterId) != true)
-        {
-            return ApiProblems.SessionNotFound();
-        }
-
-        var pin = await pins.PinAsync(caller.UserId, workspaceId, sessionClusterId, time.GetUtcNow(), cancellationToken);
-        pinCache.Invalidate(caller.UserId);
-        return TypedResults.Ok(pin);
-    }
-
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Unpin(
-        string workspaceId,
-        string sessionClusterId,
-        ClaimsPrincipal user,
-        WorkspaceGate gate,
-        PinStore pins,
-        PinCache pinCache,
-        CancellationToken cancellationToken)
-    {
-        var caller = Caller.From(user);
-        if (await gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        await pins.UnpinAsync(caller.UserId, workspaceId, sessionClusterId, cancellationToken);
-        pinCache.Invalidate(caller.UserId);
-        return TypedResults.NoContent();
     }
 
     private static async Task<SaveViewRequest?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)

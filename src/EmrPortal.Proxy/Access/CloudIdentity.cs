@@ -3,7 +3,7 @@ using EmrPortal.Proxy.Access;
 using EmrPortal.Proxy.Sessions;
 using Microsoft.Extensions.Options;
 
-namespace EmrPortal.Proxy.Insights;
+namespace EmrPortal.Proxy.Access;
 
 /// <summary>
 /// Maps the signed-in identity to the cloud users it is (<see cref="CloudIdentityOptions"/>), re-read on configuration

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using EmrPortal.Emr;
 using EmrPortal.Emr.Models;
 
-namespace EmrPortal.Proxy.Insights;
+namespace EmrPortal.Proxy.Sessions;
 
 /// <summary>An <c>esr-X.Y.Z</c> release, compared numerically (esr-4.10.0 is newer than esr-4.9.1).</summary>
 internal readonly partial record struct EsrVersion(int Major, int Minor, int Patch) : IComparable<EsrVersion>

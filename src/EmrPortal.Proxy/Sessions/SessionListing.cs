@@ -1,0 +1,147 @@
+using EmrPortal.Contracts;
+using EmrPortal.Proxy.Access;
+using EmrPortal.Proxy.Pins;
+using EmrPortal.Proxy.Snapshots;
+using EmrPortal.Proxy.Timeline;
+
+namespace EmrPortal.Proxy.Sessions;
+
+/// <summary>
+/// What a list request pages through and how its rows are marked: the workspace snapshot (listed=current), the
+/// recorded sessions upstream stopped listing (gone), or both (all); "mine" as the caller's owner set; then per row
+/// state-since, no-longer-listed, release drift and the caller's pins. All of it from memory: O(pageSize) per page.
+/// </summary>
+internal sealed class SessionListing(
+    SnapshotStore store, SessionHistoryCache history, ReleaseCatalog releases, PinCache pins, CloudIdentity identity)
+{
+    /// <summary>One page of <paramref name="workspaceIds"/>' sessions (one workspace, or every visible one merged), marked for the caller.</summary>
+    public async Task<SessionPageDto> PageAsync(
+        Caller caller, IReadOnlyList<string> workspaceIds, SessionView view, CancellationToken cancellationToken)
+    {
+        view = Resolve(view, caller);
+        var results = await Task.WhenAll(workspaceIds.Select(ws => store.GetAsync(ws, cancellationToken)));
+        var (items, total) = Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
+        DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
+        var marked = await MarkAsync(caller, items, cancellationToken);
+        return new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale));
+    }
+
+    /// <summary>
+    /// Every session of the view in one workspace, in order, with the snapshot's time. The data is resolved here,
+    /// before the caller writes a first byte, so failures are still ProblemDetails and not a truncated file.
+    /// </summary>
+    public async Task<(IEnumerable<SessionSummaryDto> Rows, DateTimeOffset AsOf)> AllAsync(
+        Caller caller, string workspaceId, SessionView view, CancellationToken cancellationToken)
+    {
+        view = Resolve(view, caller);
+        var (snapshot, _) = await store.GetAsync(workspaceId, cancellationToken);
+        var sources = Sources(snapshot, view.Listed).ToList();
+        var rows = sources.Count == 1 ? Rows(sources[0], sources[0].Matching(view.Sort, view.Descending, view.Filter)) : Merged(sources, view);
+        return (rows, snapshot.AsOf);
+
+        static IEnumerable<SessionSummaryDto> Rows(Snapshot snapshot, ReadOnlyMemory<int> order)
+        {
+            for (var i = 0; i < order.Length; i++)
+            {
+                yield return snapshot[order.Span[i]];
+            }
+        }
+
+        static IEnumerable<SessionSummaryDto> Merged(IReadOnlyList<Snapshot> sources, SessionView view)
+        {
+            var total = sources.Sum(s => s.Matching(view.Sort, view.Descending, view.Filter).Length);
+            return Merge(sources, view with { Page = 1, PageSize = total }).Items;
+        }
+    }
+
+    /// <summary>
+    /// The caller's view with "mine" resolved to their cloud users (none mapped: an empty page). Also starts loading
+    /// the release list if needed, so it runs beside a cold scan rather than after it.
+    /// </summary>
+    public SessionView Resolve(SessionView view, Caller caller)
+    {
+        Prefetch();
+        return view.Mine ? view with { Filter = view.Filter with { Owners = identity.Owners(caller) } } : view;
+    }
+
+    /// <summary>Starts loading what <see cref="MarkAsync"/> needs from upstream, so it overlaps the caller's own upstream call.</summary>
+    public void Prefetch() => releases.Prefetch();
+
+    /// <summary>The snapshots one workspace contributes for <paramref name="listed"/>.</summary>
+    public IEnumerable<Snapshot> Sources(Snapshot current, string listed)
+    {
+        if (listed != ListedFilter.Gone)
+        {
+            yield return current;
+        }
+
+        if (listed != ListedFilter.Current && history.Get(current.WorkspaceId) is { } h)
+        {
+            yield return h.Gone(current);
+        }
+    }
+
+    /// <summary>One page over the sources in the view's order.</summary>
+    public static (List<SessionSummaryDto> Items, int Total) Page(IReadOnlyList<Snapshot> sources, SessionView view) =>
+        sources.Count == 1 ? sources[0].Page(view) : Merge(sources, view);
+
+    /// <summary>
+    /// A k-way merge of the sources' precomputed (and filtered) orders: the same total order as one workspace,
+    /// with workspaceId as the last tie-break. Costs one filter pass per source plus O((offset + pageSize) log k).
+    /// </summary>
+    internal static (List<SessionSummaryDto> Items, int Total) Merge(IReadOnlyList<Snapshot> snapshots, SessionView view)
+    {
+        var orders = snapshots.Select(s => s.Matching(view.Sort, view.Descending, view.Filter)).ToArray();
+        var total = orders.Sum(o => o.Length);
+        var offset = (long)(view.Page - 1) * view.PageSize;
+        var items = new List<SessionSummaryDto>(view.PageSize);
+        if (offset >= total)
+        {
+            return (items, total);
+        }
+
+        var comparer = Comparer<SessionSummaryDto>.Create((a, b) => SessionSort.Compare(a, b, view.Sort, view.Descending));
+        var heads = new PriorityQueue<(int Source, int Position), SessionSummaryDto>(snapshots.Count, comparer);
+        for (var i = 0; i < orders.Length; i++)
+        {
+            if (orders[i].Length > 0) heads.Enqueue((i, 0), snapshots[i][orders[i].Span[0]]);
+        }
+
+        long taken = 0;
+        while (items.Count < view.PageSize && heads.TryDequeue(out var head, out var session))
+        {
+            if (taken++ >= offset) items.Add(session);
+            var next = head.Position + 1;
+            if (next < orders[head.Source].Length)
+            {
+                heads.Enqueue((head.Source, next), snapshots[head.Source][orders[head.Source].Span[next]]);
+            }
+        }
+
+        return (items, total);
+    }
+
+    /// <summary>Adds the portal's own marks to a page of sessions.</summary>
+    public async Task<List<SessionSummaryDto>> MarkAsync(Caller caller, List<SessionSummaryDto> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return items;
+        }
+
+        var newest = await releases.NewestOnlineAsync(cancellationToken);
+        var pinned = await pins.GetAsync(caller.UserId, cancellationToken);
+        var marked = new List<SessionSummaryDto>(items.Count);
+        foreach (var s in items)
+        {
+            marked.Add(s with
+            {
+                StateSince = history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince,
+                ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, newest),
+                Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
+            });
+        }
+
+        return marked;
+    }
+}
