@@ -14,5 +14,4 @@ public static class EmrTelemetry
     internal const string WorkspaceTag = "emr.workspace_id";
     internal const string RequestIdTag = "emr.request_id";
     internal const string ErrorCodeTag = "emr.error_code";
-    internal const string PageTag = "emr.page";
 }

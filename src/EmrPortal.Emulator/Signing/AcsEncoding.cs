@@ -77,9 +77,6 @@ internal static class AcsEncoding
         return [.. output];
     }
 
-    public static string DecodeQueryComponentToString(ReadOnlySpan<char> raw) =>
-        Encoding.UTF8.GetString(DecodeQueryComponent(raw));
-
     public static string ToLowerHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
     private static bool IsHex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f' or >= 'A' and <= 'F';

@@ -185,19 +185,14 @@ internal sealed class Snapshot
         return array;
     }
 
-    public static bool Matches(SessionSummaryDto s, SessionFilter f)
+    /// <summary>The field filters; <see cref="SessionFilter.Q"/> is matched by <see cref="Matching"/> against the precomputed search text.</summary>
+    private static bool Matches(SessionSummaryDto s, SessionFilter f)
     {
         if (f.State is not null && !string.Equals(s.State, f.State, StringComparison.OrdinalIgnoreCase)) return false;
         if (f.Kind is not null && !string.Equals(s.Kind, f.Kind, StringComparison.OrdinalIgnoreCase)) return false;
         if (f.Queue is not null && !Contains(s.QueueName, f.Queue)) return false;
         if (f.Owner is not null && !Contains(s.UserName, f.Owner) && !Contains(s.UserId, f.Owner)) return false;
-        if (f.Owners is not null && !f.Owners.Matches(s)) return false;
-        return f.Q is null
-            || Contains(s.SessionClusterId, f.Q)
-            || Contains(s.Name, f.Q)
-            || Contains(s.UserName, f.Q)
-            || Contains(s.UserId, f.Q)
-            || Contains(s.QueueName, f.Q);
+        return f.Owners is null || f.Owners.Matches(s);
     }
 
     private static bool Contains(string? field, string text) =>

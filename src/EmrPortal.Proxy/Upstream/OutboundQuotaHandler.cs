@@ -117,7 +117,5 @@ internal sealed class OutboundQuota(IOptionsMonitor<UpstreamQuotaOptions> option
     public ValueTask<RateLimitLease> AcquireAsync(string account, string action, CancellationToken cancellationToken) =>
         _limiter.AcquireAsync((account, action), 1, cancellationToken);
 
-    public RateLimiterStatistics? Statistics(string account, string action) => _limiter.GetStatistics((account, action));
-
     public void Dispose() => _limiter.Dispose();
 }

@@ -1,0 +1,7 @@
+namespace EmrPortal.Web.Options;
+
+public static class AuthenticationModes
+{
+    public const string Entra = "Entra";
+    public const string Demo = "Demo";
+}
