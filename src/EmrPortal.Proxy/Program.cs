@@ -1,7 +1,9 @@
+using EmrPortal.Emr.Diagnostics;
+using EmrPortal.Proxy;
 using EmrPortal.Proxy.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(ProxyTelemetry.ActivitySourceName, EmrTelemetry.ActivitySourceName);
 builder.AddApplicationServices();
 builder.AddPortalAuthentication();
 builder.AddPerUserRateLimiting();

@@ -21,24 +21,32 @@ public static class ServiceDefaultsExtensions
     public const string ReadinessPath = "/health/ready";
 
     /// <summary>
-    /// Activity sources beyond the framework's that every service records. With these, one click in the portal is one
-    /// trace: Blazor's <c>HandleEvent</c>/<c>RouteChange</c> span (Components) → the Web's HttpClient span → the
-    /// Proxy's ASP.NET Core span → the signed EMR client's HttpClient span → the Emulator's ASP.NET Core span
-    /// (W3C <c>traceparent</c> crosses each hop; it is not a signed header, so the ACS3 signature is unaffected).
+    /// Framework activity sources recorded beyond ASP.NET Core's and HttpClient's instrumentation: Blazor's
+    /// <c>HandleEvent</c>/<c>RouteChange</c> spans and SignalR hub calls. With them and each service's own sources
+    /// (passed to <see cref="AddServiceDefaults{TBuilder}"/>), one click in the portal is one trace: Components span →
+    /// the Web's HttpClient span → the Proxy's ASP.NET Core span → its snapshot scan → the signed EMR client's span →
+    /// the Emulator's ASP.NET Core span (W3C <c>traceparent</c> crosses each hop; it is not a signed header, so the
+    /// ACS3 signature is unaffected).
     /// </summary>
-    public static readonly string[] ActivitySources =
+    public static readonly string[] FrameworkActivitySources =
     [
-        "EmrPortal.Emr",
-        "EmrPortal.Proxy",
-        "EmrPortal.Web",
-        "EmrPortal.Emulator",
         "Microsoft.AspNetCore.Components",
         "Microsoft.AspNetCore.SignalR.Server",
     ];
 
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <summary>Framework meters recorded beyond the ASP.NET Core, HttpClient and runtime instrumentation (Blazor, .NET 10): navigation/event durations and live circuits, to watch per-circuit cost.</summary>
+    public static readonly string[] FrameworkMeters =
+    [
+        "Microsoft.AspNetCore.Components",
+        "Microsoft.AspNetCore.Components.Lifecycle",
+        "Microsoft.AspNetCore.Components.Server.Circuits",
+    ];
+
+    /// <param name="builder">The service's host builder.</param>
+    /// <param name="activitySources">The service's own <see cref="System.Diagnostics.ActivitySource"/> names (constants of the code that starts them).</param>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, params string[] activitySources) where TBuilder : IHostApplicationBuilder
     {
-        builder.ConfigureOpenTelemetry();
+        builder.ConfigureOpenTelemetry(activitySources);
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
@@ -51,7 +59,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, params string[] activitySources) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -64,13 +72,10 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("EmrPortal.Proxy", "EmrPortal.Emulator", "EmrPortal.Emr")
-                // Blazor (.NET 10): navigation/event durations and live circuits, to watch per-circuit cost.
-                .AddMeter("Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.Components.Lifecycle",
-                    "Microsoft.AspNetCore.Components.Server.Circuits"))
+                .AddMeter(FrameworkMeters))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource(ActivitySources)
+                .AddSource(FrameworkActivitySources)
+                .AddSource(activitySources)
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes are noise in traces.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))

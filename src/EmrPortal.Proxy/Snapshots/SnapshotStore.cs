@@ -236,6 +236,8 @@ internal sealed partial class SnapshotStore(
             }
 
             // Plain nextToken chain, or (large workspaces) parallel (kind × queue) chains reconciled with totalCount.
+            using var activity = ProxyTelemetry.ActivitySource.StartActivity(ProxyTelemetry.ScanSpanName);
+            activity?.SetTag(ProxyTelemetry.WorkspaceTag, workspaceId);
             var scan = await _scanner.ScanAsync(workspaceId, o, (loaded, total) =>
             {
                 entry.Loaded = loaded;
