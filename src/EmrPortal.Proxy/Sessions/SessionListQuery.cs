@@ -44,6 +44,29 @@ internal sealed class SessionListQuery
     [FromQuery(Name = QueryNames.Listed), Description("current (default): sessions upstream lists; gone: ones it no longer lists (last known data); all.")]
     public string? Listed { get; init; }
 
+    /// <summary>Every parameter name of a session list, in URL order.</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        QueryNames.Page, QueryNames.PageSize, QueryNames.Sort, QueryNames.Dir, QueryNames.State, QueryNames.Kind,
+        QueryNames.Queue, QueryNames.Owner, QueryNames.Q, QueryNames.Mine, QueryNames.Listed,
+    ];
+
+    /// <summary>The raw query from any source of name → value (a saved view's stored query string, for one).</summary>
+    public static SessionListQuery From(Func<string, string?> value) => new()
+    {
+        Page = value(QueryNames.Page),
+        PageSize = value(QueryNames.PageSize),
+        Sort = value(QueryNames.Sort),
+        Dir = value(QueryNames.Dir),
+        State = value(QueryNames.State),
+        Kind = value(QueryNames.Kind),
+        Queue = value(QueryNames.Queue),
+        Owner = value(QueryNames.Owner),
+        Q = value(QueryNames.Q),
+        Mine = value(QueryNames.Mine),
+        Listed = value(QueryNames.Listed),
+    };
+
     public const int MaxTextLength = 200;
     public const int MaxPage = 1_000_000;
 

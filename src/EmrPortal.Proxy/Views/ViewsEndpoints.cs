@@ -90,8 +90,7 @@ public static class ViewsEndpoints
         }
 
         var parsed = QueryHelpers.ParseQuery(text);
-        string[] known = [QueryNames.Page, QueryNames.PageSize, QueryNames.Sort, QueryNames.Dir, QueryNames.State, QueryNames.Kind,
-            QueryNames.Queue, QueryNames.Owner, QueryNames.Q, QueryNames.Mine, QueryNames.Listed];
+        var known = SessionListQuery.Names;
         foreach (var (key, values) in parsed)
         {
             if (!known.Contains(key, StringComparer.Ordinal))
@@ -109,21 +108,7 @@ public static class ViewsEndpoints
             return null;
         }
 
-        string? Value(string key) => parsed.TryGetValue(key, out var v) ? v.ToString() : null;
-        var list = new SessionListQuery
-        {
-            Page = Value(QueryNames.Page),
-            PageSize = Value(QueryNames.PageSize),
-            Sort = Value(QueryNames.Sort),
-            Dir = Value(QueryNames.Dir),
-            State = Value(QueryNames.State),
-            Kind = Value(QueryNames.Kind),
-            Queue = Value(QueryNames.Queue),
-            Owner = Value(QueryNames.Owner),
-            Q = Value(QueryNames.Q),
-            Mine = Value(QueryNames.Mine),
-            Listed = Value(QueryNames.Listed),
-        };
+        var list = SessionListQuery.From(key => parsed.TryGetValue(key, out var v) ? v.ToString() : null);
         if (!list.TryParse(out var view, out var queryErrors))
         {
             foreach (var (key, messages) in queryErrors)
