@@ -26,22 +26,73 @@ internal sealed class AppHostRun : IAsyncDisposable
 
     public ManagedProcess Process { get; }
 
-    /// <summary>emulator, proxy, web, dashboard.</summary>
+    /// <summary>emulator, proxy, web, dashboard, otlp, resource-service, and the extra ports the caller asked for.</summary>
     public IReadOnlyDictionary<string, int> Ports { get; }
 
     public Uri Url(string resource) => new($"http://localhost:{Ports[resource]}");
 
-    /// <summary>Starts the run; <paramref name="arguments"/> go after the ports (e.g. <c>--postgres</c>).</summary>
-    public static AppHostRun Start(params string[] arguments)
+    /// <summary>How many times <see cref="StartHealthyAsync"/> starts the run when a port it chose was taken meanwhile.</summary>
+    private const int MaxAttempts = 4;
+
+    /// <summary>
+    /// Starts the run and waits until emulator, proxy and web answer /health/live and the dashboard answers. The ports
+    /// are chosen before the start, so something else can bind one of them first (another run on this machine): when
+    /// the output reports a bind conflict the whole run is stopped and started again on new ports.
+    /// <paramref name="extraPorts"/> names more ports <paramref name="arguments"/> use (e.g. "postgres"); they are
+    /// chosen anew on each attempt too and end up in <see cref="Ports"/>.
+    /// </summary>
+    public static async Task<AppHostRun> StartHealthyAsync(
+        TimeSpan timeout, CancellationToken ct,
+        Func<IReadOnlyDictionary<string, int>, IEnumerable<string>>? arguments = null, params string[] extraPorts)
     {
-        var ports = new Dictionary<string, int>
+        for (var attempt = 1; ; attempt++)
         {
-            ["emulator"] = FreePort.Next(),
-            ["proxy"] = FreePort.Next(),
-            ["web"] = FreePort.Next(),
-            ["dashboard"] = FreePort.Next(),
-        };
-        string Port(string name) => ports[name].ToString(CultureInfo.InvariantCulture);
+            var ports = ChoosePorts(extraPorts);
+            var run = Start(attempt == 1 ? "apphost" : $"apphost-attempt{attempt}", ports, arguments?.Invoke(ports) ?? []);
+            try
+            {
+                await run.WaitUntilHealthyAsync(timeout, ct);
+                return run;
+            }
+            catch (PortConflictException conflict) when (attempt < MaxAttempts)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"AppHost attempt {attempt}: {conflict.Message}; starting again on new ports.");
+                await run.DisposeAsync();
+            }
+            catch
+            {
+                await run.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The run's ports, below the kernel's ephemeral range: there only an explicit bind can take one (not an outgoing
+    /// connection or a port-0 listener of this busy machine), which makes a conflict rare; <see cref="StartHealthyAsync"/>
+    /// handles the rest.
+    /// </summary>
+    private static Dictionary<string, int> ChoosePorts(IEnumerable<string> extraPorts)
+    {
+        var ports = new Dictionary<string, int>();
+        foreach (var name in (string[])["emulator", "proxy", "web", "dashboard", "otlp", "resource-service", .. extraPorts])
+        {
+            int port;
+            do
+            {
+                port = FreePort.NextOutsideEphemeralRange();
+            }
+            while (ports.ContainsValue(port));
+
+            ports[name] = port;
+        }
+
+        return ports;
+    }
+
+    private static AppHostRun Start(string name, Dictionary<string, int> ports, IEnumerable<string> arguments)
+    {
+        string Port(string resource) => ports[resource].ToString(CultureInfo.InvariantCulture);
 
         var environment = new Dictionary<string, string?>
         {
@@ -49,8 +100,8 @@ internal sealed class AppHostRun : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             ["ASPNETCORE_URLS"] = $"http://localhost:{Port("dashboard")}",
-            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}",
-            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}",
+            ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{Port("otlp")}",
+            ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{Port("resource-service")}",
         };
 
         // A build into a custom artifacts folder (dotnet build --artifacts-path X) is found by the nested
@@ -61,7 +112,7 @@ internal sealed class AppHostRun : IAsyncDisposable
         }
 
         var process = ManagedProcess.Start(
-            "apphost",
+            name,
             "dotnet",
             [
                 "run", "--project", "src/EmrPortal.AppHost", "--no-build", "-c", Configuration, "--no-launch-profile", "--",
@@ -73,13 +124,24 @@ internal sealed class AppHostRun : IAsyncDisposable
         return new AppHostRun(process, ports);
     }
 
-    /// <summary>Waits until emulator, proxy and web answer /health/live through their Aspire endpoints.</summary>
-    public async Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Waits until emulator, proxy and web answer /health/live through their Aspire endpoints and the dashboard answers
+    /// at all; throws <see cref="PortConflictException"/> as soon as the output reports a port that was taken.
+    /// </summary>
+    private async Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
-        var pending = new HashSet<string>(["emulator", "proxy", "web"]);
+        var pending = new HashSet<string>(["emulator", "proxy", "web", "dashboard"]);
         while (pending.Count > 0)
         {
+            // Kestrel ("Failed to bind to address …: address already in use") and Aspire's orchestrator ("listen tcp …:
+            // bind: address already in use") both say it this way.
+            var conflict = Process.Output.Split('\n').FirstOrDefault(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+            if (conflict is not null)
+            {
+                throw new PortConflictException(conflict.Trim());
+            }
+
             if (Process.HasExited)
             {
                 throw new InvalidOperationException($"The AppHost exited. Output:\n{Process.Tail(80)}");
@@ -92,7 +154,10 @@ internal sealed class AppHostRun : IAsyncDisposable
 
             foreach (var resource in pending.ToList())
             {
-                if (await StatusAsync(new Uri(Url(resource), "/health/live"), ct) == HttpStatusCode.OK)
+                var status = resource == "dashboard"
+                    ? await StatusAsync(Url(resource), ct)
+                    : await StatusAsync(new Uri(Url(resource), "/health/live"), ct);
+                if (resource == "dashboard" ? status is not null : status == HttpStatusCode.OK)
                 {
                     pending.Remove(resource);
                 }
@@ -176,4 +241,7 @@ internal sealed class AppHostRun : IAsyncDisposable
             ? root.FullName
             : null;
     }
+
+    /// <summary>A port the run was given was bound by something else before the run could bind it.</summary>
+    private sealed class PortConflictException(string line) : Exception($"a port was taken: {line}");
 }

@@ -11,9 +11,7 @@ public sealed partial class AppHostSmokeTests
     public async Task AppHost_run_command_serves_the_sign_in_page_and_stops_every_process_it_started()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var run = AppHostRun.Start();
-
-        await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(3), ct);
+        await using var run = await AppHostRun.StartHealthyAsync(TimeSpan.FromMinutes(3), ct);
 
         using var http = new HttpClient { BaseAddress = run.Url("web"), Timeout = TimeSpan.FromSeconds(30) };
         using var signIn = await http.GetAsync("/signin", ct);
@@ -47,10 +45,9 @@ public sealed partial class AppHostSmokeTests
 
         // First run: initdb and the database; the proxy migrates it. A CSV export through the portal makes the proxy
         // scan w-analytics, record its sessions and audit the export: all of it must land in PostgreSQL.
-        var port = FreePort.Next();
-        await using (var run = AppHostRun.Start(cluster.Arguments(port)))
+        await using (var run = await AppHostRun.StartHealthyAsync(TimeSpan.FromMinutes(4), ct, ports => cluster.Arguments(ports["postgres"]), "postgres"))
         {
-            await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
+            var port = run.Ports["postgres"];
             var server = ServerProcesses(cluster);
 
             var cookies = await SignInAsync(run.Url("web"), "admin", ct);
@@ -65,10 +62,9 @@ public sealed partial class AppHostSmokeTests
         }
 
         // Second run on another port: the same cluster (no initdb), a new password the proxy must get, the data kept.
-        port = FreePort.Next();
-        await using (var run = AppHostRun.Start(cluster.Arguments(port)))
+        await using (var run = await AppHostRun.StartHealthyAsync(TimeSpan.FromMinutes(4), ct, ports => cluster.Arguments(ports["postgres"]), "postgres"))
         {
-            await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
+            var port = run.Ports["postgres"];
             var server = ServerProcesses(cluster);
 
             Assert.Equal(exported, await cluster.QueryAsync(port, RecordedSessionsSql, ct));
@@ -90,9 +86,8 @@ public sealed partial class AppHostSmokeTests
             // It wins over --postgres: no local cluster is prepared in the folder --postgres would use.
             var database = Path.Combine(folder, "byo-portal.db");
             var cluster = Path.Combine(folder, "pg");
-            await using var run = AppHostRun.Start($"--ConnectionStrings:portaldb=Data Source={database}", "--postgres", $"--Postgres:Directory={cluster}");
-
-            await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
+            await using var run = await AppHostRun.StartHealthyAsync(
+                TimeSpan.FromMinutes(4), ct, _ => [$"--ConnectionStrings:portaldb=Data Source={database}", "--postgres", $"--Postgres:Directory={cluster}"]);
 
             Assert.True(File.Exists(database), "the proxy did not create the configured database: the connection string was not forwarded");
             Assert.False(Directory.Exists(cluster), "a local PostgreSQL cluster was prepared although a connection string was configured");
