@@ -19,7 +19,10 @@ internal sealed class SessionListing(
         Caller caller, IReadOnlyList<string> workspaceIds, SessionView view, CancellationToken cancellationToken)
     {
         view = Resolve(view, caller);
-        var results = await Task.WhenAll(workspaceIds.Select(ws => store.GetAsync(ws, cancellationToken)));
+        // Across workspaces, one the cloud refuses to the portal's identity is left out; the others still answer.
+        var results = workspaceIds.Count == 1
+            ? [await store.GetAsync(workspaceIds[0], cancellationToken)]
+            : (await Task.WhenAll(workspaceIds.Select(ws => store.GetUnlessDeniedAsync(ws, cancellationToken)))).OfType<SnapshotResult>().ToArray();
         var (items, total) = Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
         DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
         var marked = await MarkAsync(caller, items, cancellationToken);
