@@ -140,7 +140,7 @@ internal sealed class SessionListing(
             marked.Add(s with
             {
                 StateSince = history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince,
-                ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, newest),
+                ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, s.DisplayReleaseVersion, newest),
                 Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
             });
         }
