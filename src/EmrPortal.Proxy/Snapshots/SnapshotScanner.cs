@@ -300,38 +300,27 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
     private sealed record Round(int Total, bool Moved, int Reread, int Calls);
 
     /// <summary>
-    /// The one reconciliation round: the unfiltered totalCount again, and every partition's current totalCount (one
-    /// one-item page each); a partition whose chain moved, or whose count is no longer what was read, is read again.
+    /// The one reconciliation round: the unfiltered totalCount again and, when it or a chain's own totalCount moved,
+    /// every partition read again (a count per partition cannot tell "one deleted, one created" from "unchanged", so
+    /// no cheaper probe is exact). Sessions are rarely created or deleted during one scan, so this is rarely paid.
     /// <see cref="Round.Moved"/> says whether anything changed since the scan began. Bounded: never more than one round.
     /// </summary>
     private async Task<Round> ReconcileAsync(
         string workspaceId, int totalAtStart, List<PartitionRead> partitions, ParallelOptions parallel,
         Func<PartitionRead, CancellationToken, ValueTask> read, CancellationToken cancellationToken)
     {
-        var calls = 1;
+        var before = partitions.ToDictionary(p => p, p => (Ids: p.Sessions.Keys.ToHashSet(StringComparer.Ordinal), p.Consistent));
         var now = await client.ListSessionClustersAsync(new ListSessionClustersRequest(workspaceId) { MaxResults = 1 }, cancellationToken);
-        var stale = new ConcurrentBag<PartitionRead>();
-        await Parallel.ForEachAsync(partitions, parallel, async (p, ct) =>
+        if (now.TotalCount == totalAtStart && partitions.All(p => p.Consistent))
         {
-            if (!p.Consistent)
-            {
-                stale.Add(p);
-                return;
-            }
+            // Nothing seen moving: the partitions really miss sessions (the caller falls back to the sequential scan).
+            return new Round(totalAtStart, Moved: false, 0, Calls: 1);
+        }
 
-            var probe = await client.ListSessionClustersAsync(
-                new ListSessionClustersRequest(workspaceId) { MaxResults = 1, Kind = p.Kind, QueueName = p.Queue }, ct);
-            Interlocked.Increment(ref calls);
-            if (probe.TotalCount != p.Count)
-            {
-                stale.Add(p);
-            }
-        });
-
-        // Re-read what moved (its pages are counted by the reader itself).
-        await Parallel.ForEachAsync(stale, parallel, read);
+        await Parallel.ForEachAsync(partitions, parallel, read);
+        var changed = partitions.Count(p => !before[p].Consistent || !p.Consistent || !before[p].Ids.SetEquals(p.Sessions.Keys));
         var total = now.TotalCount ?? -1;
-        return new Round(total, Moved: !stale.IsEmpty || total != totalAtStart, stale.Count, calls);
+        return new Round(total, Moved: changed > 0 || total != totalAtStart, changed, Calls: 1);
     }
 
     private static bool InPartitions(SessionCluster s, HashSet<string> queues) =>
@@ -372,7 +361,7 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Partitioned scan of workspace {WorkspaceId}: {Partitions} (kind, queue) chains reconciled with totalCount {Total} in {Calls} calls")]
     private static partial void LogPartitioned(ILogger logger, string workspaceId, int partitions, int total, int calls);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Workspace {WorkspaceId} changed while it was scanned (totalCount {TotalAtStart} → {TotalNow}); {Reread} moved partitions read again and reconciled")]
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Workspace {WorkspaceId} changed while it was scanned (totalCount {TotalAtStart} → {TotalNow}); every partition read again ({Reread} had changed) and reconciled")]
     private static partial void LogReconciled(ILogger logger, string workspaceId, int totalAtStart, int totalNow, int reread);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId} kept changing while it was scanned ({Held} sessions read, totalCount now {TotalNow}); served as read, the next refresh catches up")]
