@@ -44,7 +44,7 @@ public sealed class SnapshotSortTests
         if (key == SortKeys.ReleaseVersion)
         {
             // Releases order as versions (esr-2.1 = esr-2.1.0 < esr-2.10), anything that is no version after them.
-            Func<SessionSummaryDto, (int, int, int, int)> version = s => EmrPortal.Proxy.Insights.EsrVersion.TryParse(present(s), out var v) ? (0, v.Major, v.Minor, v.Patch) : (1, 0, 0, 0);
+            Func<SessionSummaryDto, (int, int, int, int)> version = s => EmrPortal.Proxy.Sessions.EsrVersion.TryParse(present(s), out var v) ? (0, v.Major, v.Minor, v.Patch) : (1, 0, 0, 0);
             missingLast = desc ? missingLast.ThenByDescending(version) : missingLast.ThenBy(version);
         }
 
