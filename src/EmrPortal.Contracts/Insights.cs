@@ -61,7 +61,19 @@ public sealed record WorkspaceOverviewDto(
     DateTimeOffset? AsOf);
 
 /// <summary>Result of <c>POST .../sessions/{id}/start</c> or <c>/stop</c> (only when the Start/Stop feature is on).</summary>
-public sealed record SessionActionResultDto(string WorkspaceId, string SessionClusterId, string Action, string? State);
+/// <param name="Outcome">
+/// <see cref="SessionActionOutcomes.Applied"/> when the cloud confirmed the action, <see cref="SessionActionOutcomes.Unconfirmed"/>
+/// when its answer was lost (5xx, timeout, dropped connection after sending): the action may or may not have been applied,
+/// it was not sent again, and <paramref name="State"/> is the state read afterwards (null if that read failed too).
+/// </param>
+public sealed record SessionActionResultDto(string WorkspaceId, string SessionClusterId, string Action, string? State, string? Outcome = SessionActionOutcomes.Applied);
+
+/// <summary>Values of <see cref="SessionActionResultDto.Outcome"/>.</summary>
+public static class SessionActionOutcomes
+{
+    public const string Applied = "applied";
+    public const string Unconfirmed = "unconfirmed";
+}
 
 /// <summary>Values of the <c>listed</c> query parameter: sessions upstream still lists, ones it stopped listing, or both.</summary>
 public static class ListedFilter

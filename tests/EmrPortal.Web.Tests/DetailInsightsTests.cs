@@ -160,6 +160,21 @@ public sealed class DetailInsightsTests : PortalTestContext
     }
 
     [Fact]
+    public void A_start_whose_answer_was_lost_says_it_was_not_sent_again_and_the_state_read_afterwards()
+    {
+        CanStartStop();
+        Proxy.ActionResult = _ => ProxyResult<SessionActionResultDto>.Success(
+            new SessionActionResultDto("w-analytics", "sc-001", "start", "Starting", SessionActionOutcomes.Unconfirmed));
+        var cut = RenderDetail(Running with { State = "Stopped" });
+
+        cut.Find("[data-testid=start-session]").Click();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=confirm-yes]").Click());
+
+        cut.WaitForAssertion(() => Assert.Contains("The cloud did not confirm the start (its answer was lost); it was not sent again. The session is Starting now.", cut.Markup));
+        Assert.Single(Proxy.ActionRequests);
+    }
+
+    [Fact]
     public void Snippets_switch_between_public_and_internal_networks_without_tokens()
     {
         var cut = RenderDetail();

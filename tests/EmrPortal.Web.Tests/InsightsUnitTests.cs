@@ -313,6 +313,26 @@ public sealed class ProxyClientRouteTests
     }
 
     [Fact]
+    public async Task A_cloud_permission_problem_is_its_own_failure_kind_not_the_users_forbidden()
+    {
+        var (client, _) = Create(_ => new HttpResponseMessage(HttpStatusCode.Forbidden)
+        {
+            Content = new StringContent($$"""{"type":"{{ProblemTypes.CloudPermissionDenied}}","title":"Cloud permission denied","detail":"x","status":403,"traceId":"t-9"}""", Encoding.UTF8, "application/problem+json"),
+        });
+        var (plain, _) = Create(_ => new HttpResponseMessage(HttpStatusCode.Forbidden)
+        {
+            Content = new StringContent("""{"title":"Forbidden","detail":"You do not have access to this workspace.","status":403}""", Encoding.UTF8, "application/problem+json"),
+        });
+
+        var denied = await client.GetSessionsAsync("w", new SessionQuery(), TestContext.Current.CancellationToken);
+        var forbidden = await plain.GetSessionsAsync("w", new SessionQuery(), TestContext.Current.CancellationToken);
+
+        Assert.Equal((ProxyFailureKind.CloudPermissionDenied, "The portal's cloud identity has no permission on this workspace.", "t-9"),
+            (denied.Failure!.Kind, denied.Failure.Message, denied.Failure.TraceId));
+        Assert.Equal(ProxyFailureKind.Forbidden, forbidden.Failure!.Kind);
+    }
+
+    [Fact]
     public async Task Ids_are_validated_before_they_reach_a_path()
     {
         var (client, recorder) = Create(_ => new HttpResponseMessage(HttpStatusCode.NoContent));

@@ -197,6 +197,20 @@ public sealed class SessionListTests : PortalTestContext
     }
 
     [Fact]
+    public void A_workspace_the_clouds_RAM_denies_to_the_portal_shows_the_cloud_permission_message_not_no_access()
+    {
+        Proxy.Sessions = (_, _, _) => ProxyResult<SessionPageDto>.Fail(new(ProxyFailureKind.CloudPermissionDenied, 403, ProblemTypes.CloudPermissionDeniedDetail, "t-2"));
+        var cut = RenderList();
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            "The portal's cloud identity has no permission on this workspace.",
+            cut.Find("[data-testid=cloud-permission-message]").TextContent.Trim()));
+        Assert.Contains("w-analytics", cut.Find("[data-testid=cloud-permission-view]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=forbidden-view]"));
+        Assert.Empty(cut.FindAll("[data-testid=session-row]"));
+    }
+
+    [Fact]
     public void Unknown_workspace_shows_the_not_found_page()
     {
         Proxy.Sessions = (_, _, _) => ProxyResult<SessionPageDto>.Fail(new(ProxyFailureKind.NotFound, 404, "Not found", null));

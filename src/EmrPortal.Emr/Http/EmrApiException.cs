@@ -54,9 +54,21 @@ public sealed class EmrApiException : Exception
     /// <summary>Flow control: <c>Throttling</c>, <c>Throttling.User</c>, <c>Throttling.Api</c>.</summary>
     public bool IsThrottling => EmrErrorCodes.IsThrottling(Code);
 
-    /// <summary>Credentials, signature or permission were refused (see <see cref="EmrErrorCodes.IsAuthError"/>), or HTTP 401/403.</summary>
-    public bool IsAuthError =>
-        EmrErrorCodes.IsAuthError(Code) || HttpStatus is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+    /// <summary>Credentials, signature or permission were refused (<see cref="IsCredentialError"/> or <see cref="IsPermissionDenied"/>).</summary>
+    public bool IsAuthError => IsCredentialError || IsPermissionDenied;
+
+    /// <summary>
+    /// The credentials themselves were refused (<see cref="EmrErrorCodes.IsCredentialError"/>), or HTTP 401: nothing
+    /// will work until they change.
+    /// </summary>
+    public bool IsCredentialError => EmrErrorCodes.IsCredentialError(Code) || HttpStatus == HttpStatusCode.Unauthorized;
+
+    /// <summary>
+    /// The identity is valid but may not do this on this resource: <c>NoPermission*</c>/<c>Forbidden*</c>, or any other
+    /// HTTP 403 that is not a credential code. Only the resource asked for is affected.
+    /// </summary>
+    public bool IsPermissionDenied =>
+        !IsCredentialError && (EmrErrorCodes.IsPermissionCode(Code) || HttpStatus == HttpStatusCode.Forbidden);
 
     /// <summary>The resource does not exist (HTTP 404 that is not an unknown AccessKey).</summary>
     public bool IsNotFound => HttpStatus == HttpStatusCode.NotFound && !IsAuthError;

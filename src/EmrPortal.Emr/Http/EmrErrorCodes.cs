@@ -33,19 +33,33 @@ public static class EmrErrorCodes
         && (code.Equals(Throttling, StringComparison.OrdinalIgnoreCase)
             || code.StartsWith(Throttling + ".", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>RAM refused the action on a resource (HTTP 403): Alibaba's public error-code table.</summary>
+    public const string NoPermission = "NoPermission";
+
     /// <summary>
-    /// True for credential, signature and permission failures: retrying cannot help (<c>SignatureDoesNotMatch</c>,
-    /// <c>IncompleteSignature</c>, <c>InvalidAccessKeyId.*</c>, <c>InvalidSecurityToken.*</c>, <c>MissingSecurityToken</c>,
-    /// <c>InvalidTimeStamp.*</c>, <c>Forbidden*</c>, <c>NoPermission*</c>).
+    /// True when the credentials themselves were refused (every call will fail until they change):
+    /// <c>InvalidAccessKeyId.*</c>, <c>SignatureDoesNotMatch</c>, <c>IncompleteSignature</c>, <c>InvalidSecurityToken.*</c>
+    /// (an expired STS token among them), <c>MissingSecurityToken</c>, <c>InvalidTimeStamp.*</c> (clock skew).
     /// </summary>
-    public static bool IsAuthError(string? code) =>
+    public static bool IsCredentialError(string? code) =>
         code is not null
         && (code.Equals(SignatureDoesNotMatch, StringComparison.OrdinalIgnoreCase)
             || code.Equals("IncompleteSignature", StringComparison.OrdinalIgnoreCase)
             || code.Equals("MissingSecurityToken", StringComparison.OrdinalIgnoreCase)
             || code.StartsWith("InvalidAccessKeyId", StringComparison.OrdinalIgnoreCase)
             || code.StartsWith("InvalidSecurityToken", StringComparison.OrdinalIgnoreCase)
-            || code.StartsWith("InvalidTimeStamp", StringComparison.OrdinalIgnoreCase)
-            || code.StartsWith("Forbidden", StringComparison.OrdinalIgnoreCase)
-            || code.StartsWith("NoPermission", StringComparison.OrdinalIgnoreCase));
+            || code.StartsWith("InvalidTimeStamp", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// True when the (valid) identity lacks permission: <c>NoPermission*</c>, <c>Forbidden*</c> (e.g. <c>Forbidden.RAM</c>).
+    /// Scoped to the resource asked for: other workspaces may answer normally.
+    /// </summary>
+    public static bool IsPermissionCode(string? code) =>
+        code is not null
+        && !IsCredentialError(code)
+        && (code.StartsWith(NoPermission, StringComparison.OrdinalIgnoreCase)
+            || code.StartsWith("Forbidden", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Credential or permission failures: retrying cannot help.</summary>
+    public static bool IsAuthError(string? code) => IsCredentialError(code) || IsPermissionCode(code);
 }

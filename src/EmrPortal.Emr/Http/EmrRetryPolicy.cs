@@ -7,7 +7,11 @@ namespace EmrPortal.Emr.Http;
 /// <summary>
 /// What the EMR pipeline retries: network errors, attempt timeouts, 5xx/408/429 (via the standard transient predicate),
 /// and — classified by the body's <c>Code</c>, since Alibaba answers them with HTTP 400 — <c>Throttling*</c> and
-/// <c>SignatureNonceUsed</c>. Credential, signature and parameter errors are never retried.
+/// <c>SignatureNonceUsed</c>. Credential, signature, permission and parameter errors are never retried.
+/// Writes (Start/Stop are POSTs and not idempotent) are retried only when the request certainly was not processed:
+/// the connection could not be made, or the gateway refused it before the operation ran (flow control, a replayed
+/// nonce, HTTP 429). A 5xx, a timeout or a dropped connection after sending may hide an applied write: the caller
+/// must read the state again instead (see docs/decisions.md).
 /// </summary>
 internal static class EmrRetryPolicy
 {
@@ -18,9 +22,10 @@ internal static class EmrRetryPolicy
             return false;
         }
 
-        if (args.Outcome.Exception is not null)
+        var write = IsWrite(args.Context.GetRequestMessage());
+        if (args.Outcome.Exception is { } exception)
         {
-            return HttpClientResiliencePredicates.IsTransient(args.Outcome);
+            return write ? NotSent(exception) : HttpClientResiliencePredicates.IsTransient(args.Outcome);
         }
 
         var response = args.Outcome.Result;
@@ -35,10 +40,29 @@ internal static class EmrRetryPolicy
             return false;
         }
 
+        if (write)
+        {
+            // Refused by the gateway before the operation ran; anything else may have been applied.
+            return EmrErrorCodes.IsThrottling(code)
+                || string.Equals(code, EmrErrorCodes.SignatureNonceUsed, StringComparison.OrdinalIgnoreCase)
+                || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests;
+        }
+
         return EmrErrorCodes.IsThrottling(code)
             || string.Equals(code, EmrErrorCodes.SignatureNonceUsed, StringComparison.OrdinalIgnoreCase)
             || HttpClientResiliencePredicates.IsTransient(args.Outcome);
     }
+
+    /// <summary>A request that changes something upstream (every non-GET/HEAD call of this API).</summary>
+    internal static bool IsWrite(HttpRequestMessage? request) =>
+        request is not null && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
+
+    /// <summary>True when the failure happened before any byte of the request reached the server.</summary>
+    internal static bool NotSent(Exception exception) =>
+        exception is HttpRequestException
+        {
+            HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError,
+        };
 
     /// <summary>The server's hint wins; without one, Polly's jittered exponential backoff applies (null).</summary>
     public static ValueTask<TimeSpan?> DelayAsync(RetryDelayGeneratorArguments<HttpResponseMessage> args) =>

@@ -135,6 +135,7 @@ public sealed class EmrServerlessSparkClient : IEmrServerlessSparkClient
             .Add("name", request.Name)
             .Add("state", request.State)
             .Add("resourceGroupId", request.ResourceGroupId)
+            .Add("tag", request.Tag is { Count: > 0 } tags ? JsonSerializer.Serialize(tags.ToList(), EmrJsonContext.Default.ListWorkspaceTagFilter) : null)
             .Add("regionId", request.RegionId ?? _options.CurrentValue.RegionId);
         return SendAsync(
             HttpMethod.Get, "ListWorkspaces", "api/v1/workspaces" + query, workspaceId: null, body: null,
@@ -160,6 +161,7 @@ public sealed class EmrServerlessSparkClient : IEmrServerlessSparkClient
             .Add("releaseVersionStatus", request.ReleaseVersionStatus)
             .Add("releaseType", request.ReleaseType)
             .Add("workspaceId", request.WorkspaceId)
+            .Add("serviceFilter", request.ServiceFilter)
             .Add("regionId", request.RegionId ?? _options.CurrentValue.RegionId);
         return SendAsync(
             HttpMethod.Get, "ListReleaseVersions", "api/v1/releaseVersions" + query, request.WorkspaceId, body: null,

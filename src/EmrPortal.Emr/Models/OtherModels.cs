@@ -22,6 +22,14 @@ public sealed class Workspace
     public string? ReleaseType { get; set; }
     public string? FailReason { get; set; }
     public StateChangeReason? StateChangeReason { get; set; }
+    /// <summary>The workspace's tags (response side: <c>tagKey</c>/<c>tagValue</c>).</summary>
+    public List<WorkspaceTag>? Tags { get; set; }
+}
+
+public sealed class WorkspaceTag
+{
+    public string? TagKey { get; set; }
+    public string? TagValue { get; set; }
 }
 
 public sealed class WorkspaceQueue

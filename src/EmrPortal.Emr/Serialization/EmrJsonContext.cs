@@ -30,4 +30,5 @@ namespace EmrPortal.Emr.Serialization;
 [JsonSerializable(typeof(Workspace))]
 [JsonSerializable(typeof(WorkspaceQueue))]
 [JsonSerializable(typeof(ReleaseVersion))]
+[JsonSerializable(typeof(List<WorkspaceTagFilter>))]
 public sealed partial class EmrJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Net;
 using EmrPortal.Emulator.Faults;
+using EmrPortal.Emulator.Gateway;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EmrPortal.Emulator.Apis;
@@ -10,7 +11,15 @@ public sealed record FaultsDocument(
     double? ErrorRate,
     IReadOnlyList<int>? ErrorStatusCodes,
     ThrottlingDocument? Throttling,
-    bool? CredentialsRevoked);
+    bool? CredentialsRevoked,
+    ChurnDocument? Churn = null);
+
+/// <summary>
+/// Sessions created and deleted while a client pages: each of the next <see cref="Calls"/> ListSessionClusters calls
+/// about <see cref="WorkspaceId"/> first deletes <see cref="DeletePerCall"/> random sessions and creates
+/// <see cref="CreatePerCall"/> new ones (newest first, so they shift every offset), so totalCount moves mid-scan.
+/// </summary>
+public sealed record ChurnDocument(string? WorkspaceId, int? CreatePerCall, int? DeletePerCall, int? Calls);
 
 public sealed record LatencyDocument(int? FixedMs, int? JitterMs);
 
@@ -40,6 +49,8 @@ internal static class AdminApi
         });
         admin.MapGet("/faults", (FaultState faults) => TypedResults.Ok(ToDocument(faults.Current)));
         admin.MapPut("/faults", UpdateFaults);
+        admin.MapGet("/ram", (RamPolicy ram) => TypedResults.Ok(ram.Snapshot()));
+        admin.MapPut("/ram", UpdateRam);
         return app;
     }
 
@@ -54,7 +65,11 @@ internal static class AdminApi
             patch.Throttling?.Enabled ?? current.ThrottlingEnabled,
             patch.Throttling?.Qps ?? current.ThrottlingQps,
             patch.Throttling?.Burst ?? current.ThrottlingBurst,
-            patch.CredentialsRevoked ?? current.CredentialsRevoked);
+            patch.CredentialsRevoked ?? current.CredentialsRevoked,
+            patch.Churn is { } churn
+                ? new ChurnSettings(churn.WorkspaceId ?? current.Churn.WorkspaceId, churn.CreatePerCall ?? current.Churn.CreatePerCall,
+                    churn.DeletePerCall ?? current.Churn.DeletePerCall, churn.Calls ?? current.Churn.Calls)
+                : current.Churn);
 
         var errors = new Dictionary<string, string[]>();
         if (updated.LatencyFixedMs is < 0 or > 60_000) errors["latency.fixedMs"] = ["Must be 0..60000."];
@@ -63,6 +78,9 @@ internal static class AdminApi
         if (updated.ErrorStatusCodes.Any(c => c is not (500 or 503))) errors["errorStatusCodes"] = ["Only 500 and 503."];
         if (updated.ThrottlingQps is <= 0 or > 100_000 || double.IsNaN(updated.ThrottlingQps)) errors["throttling.qps"] = ["Must be > 0 and ≤ 100000."];
         if (updated.ThrottlingBurst is < 1 or > 1_000_000) errors["throttling.burst"] = ["Must be 1..1000000."];
+        if (updated.Churn.CreatePerCall is < 0 or > 1_000) errors["churn.createPerCall"] = ["Must be 0..1000."];
+        if (updated.Churn.DeletePerCall is < 0 or > 1_000) errors["churn.deletePerCall"] = ["Must be 0..1000."];
+        if (updated.Churn.Calls is < 0 or > 1_000_000) errors["churn.calls"] = ["Must be 0..1000000."];
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -77,7 +95,19 @@ internal static class AdminApi
         s.ErrorRate,
         s.ErrorStatusCodes,
         new ThrottlingDocument(s.ThrottlingEnabled, s.ThrottlingQps, s.ThrottlingBurst),
-        s.CredentialsRevoked);
+        s.CredentialsRevoked,
+        new ChurnDocument(s.Churn.WorkspaceId, s.Churn.CreatePerCall, s.Churn.DeletePerCall, s.Churn.Calls));
+
+    internal static Results<Ok<RamPolicyDocument>, ValidationProblem> UpdateRam(RamGrantPatch patch, RamPolicy ram)
+    {
+        if (string.IsNullOrWhiteSpace(patch.AccessKeyId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["accessKeyId"] = ["Required."] });
+        }
+
+        ram.Replace(patch.AccessKeyId, patch.DeniedWorkspaces ?? []);
+        return TypedResults.Ok(ram.Snapshot());
+    }
 
     private static bool IsLoopback(IPAddress? address) =>
         address is not null && (IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4())));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EmrPortal.Emulator.Data;
+using EmrPortal.Emulator.Faults;
 using EmrPortal.Emulator.Gateway;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,7 +30,7 @@ internal static class EmrServerlessSparkApi
     }
 
     internal static Results<Ok<ListSessionClustersDto>, AcsErrorResult> ListSessionClusters(
-        string workspaceId, HttpContext http, EmulatorStore store, PageTokenCodec tokens)
+        string workspaceId, HttpContext http, EmulatorStore store, PageTokenCodec tokens, FaultState faults)
     {
         var query = new QueryReader(http.Request.Query);
         var requestId = RequestId(http);
@@ -42,6 +43,12 @@ internal static class EmrServerlessSparkApi
         if (query.Single("queueName", out var queueName) is { } e2) return Fail(e2);
         if (query.Single("kind", out var kind) is { } e3) return Fail(e3);
         if (ReadPaging(query, out var maxResults, out var nextToken) is { } e4) return Fail(e4);
+
+        // The churn fault: the workspace changes under a client that is paging through it.
+        if (faults.TryTakeChurn(workspace.Id, out var churn))
+        {
+            store.Churn(workspace, churn.CreatePerCall, churn.DeletePerCall);
+        }
 
         var filter = new SessionFilter(sessionClusterId, queueName, kind);
         var binding = PageTokenCodec.Binding("ListSessionClusters", workspace.Id, sessionClusterId, queueName, kind);
@@ -85,8 +92,10 @@ internal static class EmrServerlessSparkApi
         if (query.Single("state", out var state) is { } e2) return Fail(e2);
         if (query.Single("resourceGroupId", out _) is { } e3) return Fail(e3);
         if (ReadPaging(query, out var maxResults, out var nextToken) is { } e4) return Fail(e4);
+        if (query.Single("tag", out var tagJson) is { } e5) return Fail(e5);
+        if (ReadTags(tagJson, out var tags) is { } e6) return Fail(e6);
 
-        var binding = PageTokenCodec.Binding("ListWorkspaces", name, state);
+        var binding = PageTokenCodec.Binding("ListWorkspaces", name, state, tagJson);
         var offset = 0;
         if (nextToken is not null && !tokens.TryRead(nextToken, binding, out offset))
         {
@@ -99,6 +108,7 @@ internal static class EmrServerlessSparkApi
                         || w.WorkspaceName!.Contains(name, StringComparison.OrdinalIgnoreCase)
                         || w.WorkspaceId!.Contains(name, StringComparison.OrdinalIgnoreCase))
             .Where(w => state is null || string.Equals(w.WorkspaceStatus, state, StringComparison.OrdinalIgnoreCase))
+            .Where(w => tags.All(t => w.Tags?.Any(wt => wt.TagKey == t.Key && (t.Value is null || wt.TagValue == t.Value)) == true))
             .ToList();
         var page = matching.Skip(offset).Take(maxResults).ToList();
         var next = offset + page.Count < matching.Count ? tokens.Issue(binding, offset + page.Count) : "";
@@ -130,13 +140,16 @@ internal static class EmrServerlessSparkApi
         if (query.Single("releaseVersionStatus", out var status) is { } e2) return Fail(e2);
         if (query.Single("releaseType", out var type) is { } e3) return Fail(e3);
         if (query.Single("workspaceId", out var workspaceId) is { } e4) return Fail(e4);
+        if (query.Single("serviceFilter", out var service) is { } e5) return Fail(e5);
         if (workspaceId is not null && store.FindWorkspace(workspaceId) is null)
         {
             return Fail(AcsErrors.WorkspaceNotFound(workspaceId));
         }
 
         var versions = store.ReleaseVersions
-            .Where(r => version is null || r.ReleaseVersion == version)
+            // The SDK's example value is the display form ("esr-2.1 (Spark 3.3.1, Scala 2.12, Java Runtime)"): accept both.
+            .Where(r => version is null || r.ReleaseVersion == version || r.DisplayReleaseVersion == version)
+            .Where(r => service is null || Catalog.ServicesOf(r.ReleaseVersion!).Contains(service, StringComparer.OrdinalIgnoreCase))
             .Where(r => status is null || string.Equals(r.State, status, StringComparison.OrdinalIgnoreCase))
             .Where(r => type is null || string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase))
             .ToList();
@@ -207,6 +220,35 @@ internal static class EmrServerlessSparkApi
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// ListWorkspaces' <c>tag</c>: the official SDK sends the tag list as one JSON array,
+    /// <c>[{"key":"env","value":"prod"}]</c>. A workspace matches when it carries every tag (a tag without value matches any value).
+    /// </summary>
+    private static AcsError? ReadTags(string? json, out IReadOnlyList<WorkspaceTagFilterDto> tags)
+    {
+        tags = [];
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            var parsed = JsonSerializer.Deserialize(json, EmulatorJson.Context.ListWorkspaceTagFilterDto);
+            if (parsed is null || parsed.Any(t => t is null || string.IsNullOrEmpty(t.Key)))
+            {
+                return AcsErrors.InvalidParameter("The parameter tag must be a JSON array of {\"key\",\"value\"} objects with a key.");
+            }
+
+            tags = parsed;
+            return null;
+        }
+        catch (JsonException)
+        {
+            return AcsErrors.InvalidParameter("The parameter tag must be a JSON array of {\"key\",\"value\"} objects with a key.");
+        }
     }
 
     private static AcsError InvalidToken() =>

@@ -29,10 +29,14 @@ internal static class Catalog
         ("Running", 36), ("Stopped", 34), ("Starting", 7), ("Stopping", 6), ("Error", 16), ("Upgrading", 1),
     ];
 
+    /// <summary>
+    /// Both shapes the cloud uses: <c>esr-2.1</c> (two parts, the documented example; the SDK's example display is
+    /// <c>esr-2.1 (Spark 3.3.1, Scala 2.12, Java Runtime)</c>) and <c>esr-4.0.0</c> with <c>esr-4.0.0 (Spark 3.5.2, Scala 2.12)</c>.
+    /// </summary>
     public static readonly IReadOnlyList<(string Version, string Display, string Spark, string State, string Type, bool Fusion, int Weight)> Releases =
     [
-        ("esr-2.1.1", "esr-2.1.1 (Spark 3.3.1, Scala 2.12)", "Spark 3.3.1", "OFFLINE", "stable", false, 2),
-        ("esr-2.2.0", "esr-2.2.0 (Spark 3.3.1, Scala 2.12)", "Spark 3.3.1", "ONLINE", "stable", false, 4),
+        ("esr-2.1", "esr-2.1 (Spark 3.3.1, Scala 2.12, Java Runtime)", "Spark 3.3.1", "OFFLINE", "stable", false, 2),
+        ("esr-2.2", "esr-2.2 (Spark 3.3.1, Scala 2.12)", "Spark 3.3.1", "ONLINE", "stable", false, 4),
         ("esr-2.4.0", "esr-2.4.0 (Spark 3.3.1, Scala 2.12)", "Spark 3.3.1", "ONLINE", "stable", true, 6),
         ("esr-3.0.1", "esr-3.0.1 (Spark 3.4.3, Scala 2.12)", "Spark 3.4.3", "ONLINE", "stable", true, 8),
         ("esr-3.1.0", "esr-3.1.0 (Spark 3.4.3, Scala 2.12)", "Spark 3.4.3", "ONLINE", "stable", true, 10),
@@ -41,6 +45,13 @@ internal static class Catalog
         ("esr-4.1.0", "esr-4.1.0 (Spark 3.5.2, Scala 2.12)", "Spark 3.5.2", "ONLINE", "stable", true, 18),
         ("esr-4.2.0", "esr-4.2.0 (Spark 3.5.2, Scala 2.12)", "Spark 3.5.2", "ONLINE", "beta", true, 6),
     ];
+
+    /// <summary>
+    /// What ListReleaseVersions' <c>serviceFilter</c> matches. The parameter is in the SDK (2025) without any
+    /// documentation of its values: this mapping is the emulator's guess (docs/emulator.md).
+    /// </summary>
+    public static IReadOnlyList<string> ServicesOf(string version) =>
+        version.StartsWith("esr-2.", StringComparison.Ordinal) ? ["spark", "livy"] : ["spark", "livy", "kyuubi"];
 
     public static readonly IReadOnlyList<string> Teams = ["bi", "etl", "ml", "risk", "growth", "ops", "data", "fin", "ads", "search"];
 

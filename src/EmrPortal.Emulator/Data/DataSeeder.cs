@@ -43,6 +43,7 @@ internal static class DataSeeder
             EndTime = index % 3 == 2 ? created.AddYears(3).ToUnixTimeMilliseconds() : null,
             ReleaseType = "PRODUCTION",
             StateChangeReason = new StateChangeReasonDto("200", "ok"),
+            Tags = [.. (options.Tags.Count > 0 ? options.Tags : DefaultTags(options.Id)).Select(t => new WorkspaceTagDto(t.Key, t.Value))],
         };
 
         var queues = SeedQueues(options.Id, regionId, created, random);
@@ -65,6 +66,16 @@ internal static class DataSeeder
         });
         return new WorkspaceData(workspace, sessions, queues);
     }
+
+    /// <summary>Tags of the default workspaces (configured workspaces bring their own, or none).</summary>
+    private static Dictionary<string, string> DefaultTags(string workspaceId) => workspaceId switch
+    {
+        "w-analytics" => new() { ["env"] = "prod", ["team"] = "bi" },
+        "w-marketing" => new() { ["env"] = "prod", ["team"] = "growth" },
+        "w-finance" => new() { ["env"] = "prod", ["team"] = "fin", ["cost-center"] = "cc-1024" },
+        "w-large" => new() { ["env"] = "test", ["team"] = "data" },
+        _ => [],
+    };
 
     private static List<WorkspaceQueueDto> SeedQueues(string workspaceId, string regionId, DateTimeOffset created, SeededRandom random)
     {
@@ -109,7 +120,7 @@ internal static class DataSeeder
         ];
     }
 
-    private static SessionRecord SeedSession(
+    internal static SessionRecord SeedSession(
         string workspaceId, string regionId, DateTimeOffset now, DateTimeOffset workspaceCreated, SeededRandom random, HashSet<string> usedIds)
     {
         var id = NewId(random, usedIds);

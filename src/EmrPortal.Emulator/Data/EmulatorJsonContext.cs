@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EmrPortal.Emulator.Apis;
 using EmrPortal.Emulator.Faults;
+using EmrPortal.Emulator.Gateway;
 
 namespace EmrPortal.Emulator.Data;
 
@@ -14,6 +15,9 @@ namespace EmrPortal.Emulator.Data;
 [JsonSerializable(typeof(ListWorkspaceQueuesDto))]
 [JsonSerializable(typeof(ListReleaseVersionsDto))]
 [JsonSerializable(typeof(AcsErrorBody))]
+[JsonSerializable(typeof(List<WorkspaceTagFilterDto>))]
+[JsonSerializable(typeof(RamPolicyDocument))]
+[JsonSerializable(typeof(RamGrantPatch))]
 [JsonSerializable(typeof(FaultsDocument))]
 [JsonSerializable(typeof(StatsSnapshot))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]

@@ -25,15 +25,21 @@ internal sealed class EmulatorStore
     private readonly TimeProvider _time;
     private readonly TimeSpan _startDuration;
     private readonly TimeSpan _stopDuration;
+    private readonly string _regionId;
+    private readonly SeededRandom _churnRandom;
+    private readonly HashSet<string> _usedIds;
 
     public EmulatorStore(IOptions<SeedOptions> seed, IOptions<EmulatorOptions> options, TimeProvider time)
     {
         _time = time;
+        _regionId = options.Value.RegionId;
+        _churnRandom = new SeededRandom(SeededRandom.Mix(seed.Value.RandomSeed, "churn"));
         _startDuration = TimeSpan.FromSeconds(options.Value.StartSeconds);
         _stopDuration = TimeSpan.FromSeconds(options.Value.StopSeconds);
         var now = time.GetUtcNow();
         Workspaces = DataSeeder.Seed(seed.Value, options.Value.RegionId, now);
         _workspaces = Workspaces.ToDictionary(w => w.Id, StringComparer.Ordinal);
+        _usedIds = Workspaces.SelectMany(w => w.Sessions).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var created = now.AddDays(-700);
         ReleaseVersions =
         [
@@ -93,7 +99,45 @@ internal sealed class EmulatorStore
         }
     }
 
-    /// <summary>Stopped/Error (or an unknown state) → Starting → Running after the configured delay. Starting/Running: no-op.</summary>
+    /// <summary>
+    /// The churn fault: deletes <paramref name="delete"/> random sessions and creates <paramref name="create"/> new ones
+    /// at the head of the listing order (newest first), so every offset after them shifts.
+    /// </summary>
+    public void Churn(WorkspaceData workspace, int create, int delete)
+    {
+        var now = _time.GetUtcNow();
+        var origin = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        lock (workspace.Gate)
+        {
+            for (var i = 0; i < delete && workspace.Sessions.Count > 0; i++)
+            {
+                var index = _churnRandom.Next(0, workspace.Sessions.Count);
+                var gone = workspace.Sessions[index];
+                workspace.Sessions.RemoveAt(index);
+                workspace.ById.Remove(gone.Id);
+            }
+
+            for (var i = 0; i < create; i++)
+            {
+                SessionRecord seeded;
+                lock (_usedIds)
+                {
+                    seeded = DataSeeder.SeedSession(workspace.Id, _regionId, origin, origin.AddDays(-30), _churnRandom, _usedIds);
+                }
+
+                var created = new SessionRecord(
+                    seeded.Template with { GmtCreate = origin.ToUnixTimeMilliseconds(), StartTime = origin.ToUnixTimeMilliseconds() },
+                    seeded.EnvId);
+                workspace.Sessions.Insert(0, created);
+                workspace.ById[created.Id] = created;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stopped/Error (or an unknown state) → Starting → Running after the configured delay. Starting/Running/Stopping:
+    /// refused (the call is not idempotent, so a repeated start is an error, not a silent success).
+    /// </summary>
     public AcsError? Start(WorkspaceData workspace, string sessionClusterId)
     {
         var now = _time.GetUtcNow();
@@ -105,12 +149,9 @@ internal sealed class EmulatorStore
             }
 
             session.Advance(now);
-            switch (session.State)
+            if (session.State is "Running" or "Starting" or "Stopping")
             {
-                case "Running" or "Starting":
-                    return null;
-                case "Stopping":
-                    return AcsErrors.IncorrectState(sessionClusterId, "Stopping", "StartSessionCluster");
+                return AcsErrors.IncorrectState(sessionClusterId, session.State, "StartSessionCluster");
             }
 
             session.State = "Starting";
@@ -123,7 +164,7 @@ internal sealed class EmulatorStore
         }
     }
 
-    /// <summary>Running/Starting/Error (or unknown) → Stopping → Stopped after the configured delay. Stopping/Stopped: no-op.</summary>
+    /// <summary>Running/Starting/Error (or unknown) → Stopping → Stopped after the configured delay. Stopping/Stopped: refused.</summary>
     public AcsError? Stop(WorkspaceData workspace, string sessionClusterId)
     {
         var now = _time.GetUtcNow();
@@ -137,7 +178,7 @@ internal sealed class EmulatorStore
             session.Advance(now);
             if (session.State is "Stopped" or "Stopping")
             {
-                return null;
+                return AcsErrors.IncorrectState(sessionClusterId, session.State, "StopSessionCluster");
             }
 
             session.State = "Stopping";

@@ -43,7 +43,10 @@ internal sealed class SessionRecord(SessionClusterDto template, string? envId)
     };
 }
 
-/// <summary>A workspace with its sessions (newest first, the order listings page through) and queues.</summary>
+/// <summary>
+/// A workspace with its sessions (newest first, the order listings page through) and queues. Sessions and the id
+/// index change only under <see cref="Gate"/> (the churn fault creates and deletes sessions).
+/// </summary>
 internal sealed class WorkspaceData(WorkspaceDto workspace, List<SessionRecord> sessions, IReadOnlyList<WorkspaceQueueDto> queues)
 {
     public Lock Gate { get; } = new();
@@ -52,9 +55,9 @@ internal sealed class WorkspaceData(WorkspaceDto workspace, List<SessionRecord> 
 
     public string Id => Workspace.WorkspaceId!;
 
-    public IReadOnlyList<SessionRecord> Sessions { get; } = sessions;
+    public List<SessionRecord> Sessions { get; } = sessions;
 
-    public IReadOnlyDictionary<string, SessionRecord> ById { get; } = sessions.ToDictionary(s => s.Id, StringComparer.Ordinal);
+    public Dictionary<string, SessionRecord> ById { get; } = sessions.ToDictionary(s => s.Id, StringComparer.Ordinal);
 
     public IReadOnlyList<WorkspaceQueueDto> Queues { get; } = queues;
 

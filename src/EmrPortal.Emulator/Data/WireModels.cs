@@ -73,7 +73,14 @@ public sealed record WorkspaceDto
     public string? ReleaseType { get; init; }
     public string? FailReason { get; init; }
     public StateChangeReasonDto? StateChangeReason { get; init; }
+    /// <summary>Response side of tags: <c>tagKey</c>/<c>tagValue</c> (the request's <c>tag</c> filter uses <c>key</c>/<c>value</c>).</summary>
+    public IReadOnlyList<WorkspaceTagDto>? Tags { get; init; }
 }
+
+public sealed record WorkspaceTagDto(string? TagKey, string? TagValue);
+
+/// <summary>One element of ListWorkspaces' <c>tag</c> query parameter (a JSON array).</summary>
+public sealed record WorkspaceTagFilterDto(string? Key, string? Value);
 
 public sealed record WorkspaceQueueDto
 {
@@ -133,4 +140,18 @@ public sealed record AcsErrorBody(
     [property: JsonPropertyName("HostId")] string HostId,
     [property: JsonPropertyName("Code")] string Code,
     [property: JsonPropertyName("Message")] string Message,
-    [property: JsonPropertyName("Recommend")] string Recommend);
+    [property: JsonPropertyName("Recommend")] string Recommend)
+{
+    /// <summary>RAM denials only: who was refused which action (shape as Alibaba's 403 responses report it).</summary>
+    [JsonPropertyName("AccessDeniedDetail")]
+    public AccessDeniedDetailDto? AccessDeniedDetail { get; init; }
+}
+
+public sealed record AccessDeniedDetailDto(
+    [property: JsonPropertyName("PolicyType")] string PolicyType,
+    [property: JsonPropertyName("AuthPrincipalOwnerId")] string AuthPrincipalOwnerId,
+    [property: JsonPropertyName("EncodedDiagnosticMessage")] string EncodedDiagnosticMessage,
+    [property: JsonPropertyName("AuthPrincipalType")] string AuthPrincipalType,
+    [property: JsonPropertyName("AuthPrincipalDisplayName")] string AuthPrincipalDisplayName,
+    [property: JsonPropertyName("NoPermissionType")] string NoPermissionType,
+    [property: JsonPropertyName("AuthAction")] string AuthAction);

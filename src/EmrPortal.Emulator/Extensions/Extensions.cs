@@ -21,6 +21,7 @@ internal static class Extensions
         services.AddSingleton<PageTokenCodec>();
         services.AddSingleton<NonceCache>();
         services.AddSingleton<FaultState>();
+        services.AddSingleton<RamPolicy>();
         services.AddSingleton<Throttler>();
         services.AddSingleton<CallStats>();
         services.AddSingleton<RequestAuthenticator>();

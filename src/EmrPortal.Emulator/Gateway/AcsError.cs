@@ -1,3 +1,5 @@
+using EmrPortal.Emulator.Data;
+
 namespace EmrPortal.Emulator.Gateway;
 
 /// <summary>An error the gateway or an operation answers with; written as the cloud's JSON error body.</summary>
@@ -5,9 +7,15 @@ internal sealed record AcsError(int StatusCode, string Code, string Message)
 {
     /// <summary>Milliseconds for <c>x-acs-retry-after</c> (throttling only).</summary>
     public int? RetryAfterMs { get; init; }
+
+    /// <summary>RAM denials: the <c>AccessDeniedDetail</c> object of the body.</summary>
+    public AccessDeniedDetailDto? AccessDeniedDetail { get; init; }
 }
 
-/// <summary>The error codes and messages of the Alibaba Cloud API gateway and of this product, in one place.</summary>
+/// <summary>
+/// The error codes and messages of the Alibaba Cloud API gateway and of this product, in one place. docs/emulator.md
+/// lists which codes are documented by Alibaba and which are this emulator's guesses.
+/// </summary>
 internal static class AcsErrors
 {
     public static AcsError ApiNotFound(string method, string path) =>
@@ -55,12 +63,28 @@ internal static class AcsErrors
     public static AcsError ServiceUnavailable() =>
         new(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
 
+    /// <summary>Documented (Alibaba's public error-code table): RAM does not allow this identity the action on this resource.</summary>
+    public static AcsError NoPermission(string action, string workspaceId) =>
+        new(403, "NoPermission", $"You are not authorized to do this action. You should be authorized by RAM. Resource: acs:emr-serverless-spark:*:*:workspace/{workspaceId} Action: emr-serverless-spark:{action}")
+        {
+            AccessDeniedDetail = new AccessDeniedDetailDto(
+                "AccountLevelIdentityBasedPolicy",
+                "1968132000120000",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"emulator:{action}:{workspaceId}")),
+                "SubUser",
+                "emrportal-proxy",
+                "ImplicitDeny",
+                "emr-serverless-spark:" + action),
+        };
+
+    // Not documented by Alibaba (guesses, listed in docs/emulator.md): the product's not-found and wrong-state codes.
     public static AcsError WorkspaceNotFound(string workspaceId) =>
         new(404, "WorkspaceNotFound", $"The workspace '{workspaceId}' does not exist.");
 
     public static AcsError SessionClusterNotFound(string workspaceId, string sessionClusterId) =>
         new(404, "SessionClusterNotFound", $"The session cluster '{sessionClusterId}' does not exist in workspace '{workspaceId}'.");
 
+    /// <summary>Start of a session that is already Running/Starting, Stop of one already Stopped/Stopping: refused, not a no-op.</summary>
     public static AcsError IncorrectState(string sessionClusterId, string state, string action) =>
         new(400, "IncorrectSessionClusterState", $"The session cluster '{sessionClusterId}' is {state}; {action} is not allowed now.");
 }

@@ -37,7 +37,10 @@ internal sealed class AcsErrorResult(AcsError error) : IResult, IStatusCodeHttpR
             $"emr-serverless-spark.{region}.aliyuncs.com",
             Error.Code,
             Error.Message,
-            $"https://api.aliyun.com/troubleshoot?q={Uri.EscapeDataString(Error.Code)}&product=emr-serverless-spark&requestId={requestId}");
+            $"https://api.aliyun.com/troubleshoot?q={Uri.EscapeDataString(Error.Code)}&product=emr-serverless-spark&requestId={requestId}")
+        {
+            AccessDeniedDetail = Error.AccessDeniedDetail,
+        };
         return response.WriteAsJsonAsync(body, EmulatorJson.Context.AcsErrorBody, contentType: "application/json;charset=utf-8");
     }
 }

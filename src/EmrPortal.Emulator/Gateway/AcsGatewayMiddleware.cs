@@ -18,6 +18,7 @@ internal sealed partial class AcsGatewayMiddleware(
     RequestAuthenticator authenticator,
     Throttler throttler,
     FaultState faults,
+    RamPolicy ram,
     CallStats stats,
     EmulatorStore store,
     IOptions<EmulatorOptions> options,
@@ -123,6 +124,16 @@ internal sealed partial class AcsGatewayMiddleware(
         }
 
         feature.AccessKeyId = caller!.AccessKeyId;
+
+        // RAM: the key must have been granted the workspace the call is about.
+        var workspaceId = context.Request.RouteValues["workspaceId"] is string raw
+            ? (raw.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(raw) : raw)
+            : null;
+        if (ram.Check(caller.AccessKeyId, operation.Action, workspaceId) is { } denied)
+        {
+            return denied;
+        }
+
         if (!throttler.TryAcquire(caller.AccessKeyId, operation.Action, out var retryAfterMs))
         {
             return AcsErrors.Throttled(retryAfterMs);

@@ -97,4 +97,10 @@ public sealed class AccessKeyOptions
 
     /// <summary>A disabled key is refused with <c>InvalidAccessKeyId.Inactive</c>.</summary>
     public bool Disabled { get; set; }
+
+    /// <summary>
+    /// A RAM-like policy: workspaces this key has not been granted. Calls about them answer 403 <c>NoPermission</c>
+    /// while every other workspace works (ListWorkspaces still lists them). <c>PUT /admin/ram</c> changes it at run time.
+    /// </summary>
+    public List<string> DeniedWorkspaces { get; set; } = [];
 }

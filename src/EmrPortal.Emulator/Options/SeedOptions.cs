@@ -57,4 +57,7 @@ public sealed class WorkspaceSeedOptions
 
     [Range(0, 200_000)]
     public int Sessions { get; set; }
+
+    /// <summary>The workspace's tags (ListWorkspaces <c>tags</c>, filterable with <c>tag</c>).</summary>
+    public Dictionary<string, string> Tags { get; set; } = [];
 }

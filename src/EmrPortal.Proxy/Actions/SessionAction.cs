@@ -20,5 +20,8 @@ internal enum SessionActionOutcome
     Done,
     NotFound,
     NotOwner,
+    /// <summary>The cloud refused it for the session's state.</summary>
     Conflict,
+    /// <summary>Sent, answer lost (5xx, timeout, dropped after sending): may have been applied; not sent again.</summary>
+    Unconfirmed,
 }

@@ -40,11 +40,18 @@ internal sealed class SessionActions(
             audit.Record(caller, action.AuditAction, workspaceId, sessionClusterId, AuditOutcomes.NotFound);
             return (SessionActionOutcome.NotFound, null);
         }
-        catch (EmrApiException ex) when ((int)ex.HttpStatus is >= 400 and < 500 && !ex.IsAuthError && !ex.IsThrottling)
+        catch (Exception ex) when (WriteOutcome.IsRefusedForState(ex))
         {
-            // e.g. IncorrectSessionClusterState: starting a session that is still stopping.
+            // Refused (e.g. starting a running session, stopping a stopped one): say what state it is in now.
             audit.Record(caller, action.AuditAction, workspaceId, sessionClusterId, AuditOutcomes.Conflict);
-            return (SessionActionOutcome.Conflict, null);
+            return (SessionActionOutcome.Conflict, await ReadStateAsync(workspaceId, sessionClusterId));
+        }
+        catch (Exception ex) when (WriteOutcome.IsUnconfirmed(ex))
+        {
+            // The request may have been applied and its answer lost: never sent again; report the state read now.
+            audit.Record(caller, action.AuditAction, workspaceId, sessionClusterId, AuditOutcomes.Unconfirmed);
+            store.Invalidate(workspaceId);
+            return (SessionActionOutcome.Unconfirmed, await ReadStateAsync(workspaceId, sessionClusterId));
         }
 
         audit.Record(caller, action.AuditAction, workspaceId, sessionClusterId, AuditOutcomes.Allowed);
@@ -54,5 +61,19 @@ internal sealed class SessionActions(
         store.Invalidate(workspaceId);
         var detail = (await details.GetAsync(workspaceId, sessionClusterId, cancellationToken)).Detail;
         return (SessionActionOutcome.Done, detail?.Summary.State);
+    }
+
+    /// <summary>The session's state read fresh from the cloud, or null when that read fails too.</summary>
+    private async Task<string?> ReadStateAsync(string workspaceId, string sessionClusterId)
+    {
+        try
+        {
+            await details.InvalidateAsync(workspaceId, sessionClusterId, CancellationToken.None);
+            return (await details.GetAsync(workspaceId, sessionClusterId, CancellationToken.None)).Detail?.Summary.State;
+        }
+        catch (Exception ex) when (ex is EmrApiException or HttpRequestException or TimeoutException or UpstreamQuotaExceededException or WorkspacePermissionDeniedException)
+        {
+            return null;
+        }
     }
 }

@@ -28,6 +28,7 @@ public static class SessionActionsEndpoints
                 .WithTags("Session actions")
                 .WithName(action.EndpointName)
                 .WithSummary(action.Summary)
+                .Produces<SessionActionResultDto>(StatusCodes.Status202Accepted)
                 .ProducesProblem(StatusCodes.Status409Conflict)
                 .ProducesProblem(StatusCodes.Status502BadGateway)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -36,7 +37,7 @@ public static class SessionActionsEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<SessionActionResultDto>, ProblemHttpResult>> Act(
+    private static async Task<Results<Ok<SessionActionResultDto>, Accepted<SessionActionResultDto>, ProblemHttpResult>> Act(
         SessionAction action, string workspaceId, string sessionClusterId, Caller caller, SessionActions actions, CancellationToken cancellationToken) =>
         await actions.RunAsync(action, caller, workspaceId, sessionClusterId, cancellationToken) switch
         {
@@ -44,6 +45,9 @@ public static class SessionActionsEndpoints
             (SessionActionOutcome.NotFound, _) => ApiProblems.SessionNotFound(),
             (SessionActionOutcome.NotOwner, _) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "Only the session's owner, Portal.Operator or Portal.Admin may start or stop it."),
+            (SessionActionOutcome.Unconfirmed, var state) => TypedResults.Accepted((string?)null,
+                new SessionActionResultDto(workspaceId, sessionClusterId, action.Name, state, SessionActionOutcomes.Unconfirmed)),
+            (_, { } state) => ApiProblems.Conflict($"The cloud refused to {action.Name} the session: it is {state}."),
             _ => ApiProblems.Conflict($"The cloud refused to {action.Name} the session in its current state."),
         };
 }

@@ -19,6 +19,8 @@ internal static class AuditOutcomes
     public const string Denied = "denied";
     public const string NotFound = "not-found";
     public const string Conflict = "conflict";
+    /// <summary>Sent, but the cloud's answer was lost: it may have been applied (it was not sent again).</summary>
+    public const string Unconfirmed = "unconfirmed";
 }
 
 /// <summary>

@@ -39,6 +39,7 @@ public static class Extensions
         builder.AddProxyCaching();
 
         services.AddSingleton<UpstreamHealth>();
+        services.AddSingleton<WorkspacePermissions>();
         services.AddSingleton<SnapshotStore>();
         services.AddHostedService<SnapshotRefresher>();
         services.AddSingleton<WorkspaceCatalog>();

@@ -94,6 +94,7 @@ internal sealed partial class ProxyExceptionHandler(IProblemDetailsService probl
         }
 
         var (status, title, detail, retryAfter, requestId) = Classify(exception);
+        var type = IsCloudPermissionDenied(exception) ? Contracts.ProblemTypes.CloudPermissionDenied : null;
         if (status == StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(logger, exception.GetType().FullName ?? "Exception", exception);
@@ -109,7 +110,7 @@ internal sealed partial class ProxyExceptionHandler(IProblemDetailsService probl
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type };
         if (requestId is not null)
         {
             problem.Extensions["upstreamRequestId"] = requestId;
@@ -128,6 +129,10 @@ internal sealed partial class ProxyExceptionHandler(IProblemDetailsService probl
 
         switch (root)
         {
+            case WorkspacePermissionDeniedException denied:
+                return (StatusCodes.Status403Forbidden, "Cloud permission denied", Contracts.ProblemTypes.CloudPermissionDeniedDetail, denied.RetryAfter, denied.RequestId);
+            case EmrApiException { IsPermissionDenied: true } e:
+                return (StatusCodes.Status403Forbidden, "Cloud permission denied", Contracts.ProblemTypes.CloudPermissionDeniedDetail, null, e.RequestId);
             case UpstreamMismatchException:
             case EmrApiException { Code: EmrErrorCodes.WorkspaceMismatch }:
                 return (BadGateway, "Bad Gateway", "The cloud API answered for a different workspace or session; the answer was refused.", null, (root as EmrApiException)?.RequestId);
@@ -135,7 +140,7 @@ internal sealed partial class ProxyExceptionHandler(IProblemDetailsService probl
                 return (Unavailable, "Service Unavailable", "The portal's share of the cloud API quota is used up; try again shortly.", Wait(q.RetryAfter), null);
             case EmrApiException { IsThrottling: true } e:
                 return (Unavailable, "Service Unavailable", "The cloud API is throttling requests; try again shortly.", Wait(e.RetryAfter ?? TimeSpan.FromSeconds(5)), e.RequestId);
-            case EmrApiException { IsAuthError: true } e:
+            case EmrApiException { IsCredentialError: true } e:
                 return (BadGateway, "Bad Gateway", "The cloud API refused the portal's credentials.", null, e.RequestId);
             case EmrApiException e when (int)e.HttpStatus >= 500:
                 return (Unavailable, "Service Unavailable", "The cloud API is failing; try again shortly.", Wait(TimeSpan.FromSeconds(5)), e.RequestId);
@@ -149,6 +154,11 @@ internal sealed partial class ProxyExceptionHandler(IProblemDetailsService probl
             ? (Unavailable, "Service Unavailable", "Sessions of this workspace could not be loaded from the cloud API yet.", s.RetryAfter, null)
             : (StatusCodes.Status500InternalServerError, "An error occurred while processing your request.", null, null, null);
     }
+
+    /// <summary>The cloud refused the portal's identity on one workspace (directly, or as the reason no snapshot exists).</summary>
+    internal static bool IsCloudPermissionDenied(Exception exception) =>
+        (exception is SnapshotUnavailableException { InnerException: { } inner } ? inner : exception)
+            is WorkspacePermissionDeniedException or EmrApiException { IsPermissionDenied: true };
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, Exception exception);

@@ -27,6 +27,13 @@ public sealed class SnapshotOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After the cloud refused the portal's identity on a workspace (403 <c>NoPermission</c>/<c>Forbidden*</c>), no call
+    /// about that workspace goes upstream for this long; callers get the permission problem at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan PermissionDeniedTtl { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A workspace counts as watched this long after its last request; only watched workspaces are refreshed in the background.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan WatchWindow { get; set; } = TimeSpan.FromMinutes(2);

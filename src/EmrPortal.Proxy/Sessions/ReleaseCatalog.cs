@@ -1,28 +1,60 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using EmrPortal.Emr;
 using EmrPortal.Emr.Models;
 
 namespace EmrPortal.Proxy.Sessions;
 
-/// <summary>An <c>esr-X.Y.Z</c> release, compared numerically (esr-4.10.0 is newer than esr-4.9.1).</summary>
-internal readonly partial record struct EsrVersion(int Major, int Minor, int Patch) : IComparable<EsrVersion>
+/// <summary>
+/// An EMR Serverless Spark release, compared numerically (esr-4.10.0 is newer than esr-4.9.1). The cloud writes it
+/// in two shapes: <c>esr-2.1</c> (the documented example) and <c>esr-4.0.0</c>; display forms add the engine,
+/// <c>esr-4.0.0 (Spark 3.5.2, Scala 2.12)</c>. A missing patch is 0, so <c>esr-2.1</c> equals <c>esr-2.1.0</c>.
+/// </summary>
+internal readonly record struct EsrVersion(int Major, int Minor, int Patch) : IComparable<EsrVersion>
 {
+    private const int MaxPart = 999_999;
+
+    /// <summary>Parses <c>esr-X.Y</c> or <c>esr-X.Y.Z</c> (case-insensitive), optionally followed by a space and anything (the display form).</summary>
     public static bool TryParse(string? value, out EsrVersion version)
     {
         version = default;
-        var match = value is null ? null : Pattern().Match(value);
-        if (match is not { Success: true }
-            || !int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var major)
-            || !int.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
-            || !int.TryParse(match.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var patch))
+        if (value is null || !value.StartsWith("esr-", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        version = new EsrVersion(major, minor, patch);
+        var text = value.AsSpan(4);
+        var space = text.IndexOf(' ');
+        if (space >= 0)
+        {
+            text = text[..space];
+        }
+
+        Span<int> parts = stackalloc int[3];
+        var count = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (count == 3 || part.IsEmpty || part.Length > 6
+                || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out parts[count]) || parts[count] > MaxPart)
+            {
+                return false;
+            }
+
+            count++;
+        }
+
+        if (count < 2)
+        {
+            return false;
+        }
+
+        version = new EsrVersion(parts[0], parts[1], count == 3 ? parts[2] : 0);
         return true;
     }
+
+    /// <summary>The version a session or release names: <c>releaseVersion</c>, else the one at the start of its display form.</summary>
+    public static bool TryParse(string? releaseVersion, string? displayReleaseVersion, out EsrVersion version) =>
+        TryParse(releaseVersion, out version) || TryParse(displayReleaseVersion, out version);
 
     public int CompareTo(EsrVersion other) =>
         Major != other.Major ? Major.CompareTo(other.Major) : Minor != other.Minor ? Minor.CompareTo(other.Minor) : Patch.CompareTo(other.Patch);
@@ -36,9 +68,6 @@ internal readonly partial record struct EsrVersion(int Major, int Minor, int Pat
     public static bool operator >=(EsrVersion a, EsrVersion b) => a.CompareTo(b) >= 0;
 
     public override string ToString() => $"esr-{Major}.{Minor}.{Patch}";
-
-    [GeneratedRegex(@"^esr-(\d{1,6})\.(\d{1,6})\.(\d{1,6})$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Pattern();
 }
 
 /// <summary>
@@ -105,8 +134,11 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     }
 
     /// <summary>True when <paramref name="releaseVersion"/> is an esr version older than <paramref name="newest"/>.</summary>
-    public static bool IsOutdated(string? releaseVersion, EsrVersion? newest) =>
-        newest is { } n && EsrVersion.TryParse(releaseVersion, out var v) && v < n;
+    public static bool IsOutdated(string? releaseVersion, EsrVersion? newest) => IsOutdated(releaseVersion, null, newest);
+
+    /// <summary>As above, reading the version from <paramref name="displayReleaseVersion"/> when <paramref name="releaseVersion"/> has none.</summary>
+    public static bool IsOutdated(string? releaseVersion, string? displayReleaseVersion, EsrVersion? newest) =>
+        newest is { } n && EsrVersion.TryParse(releaseVersion, displayReleaseVersion, out var v) && v < n;
 
     private async Task<EsrVersion?> LoadAsync(CancellationToken cancellationToken)
     {
@@ -119,7 +151,7 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
             foreach (var release in response.ReleaseVersions ?? [])
             {
                 if (string.Equals(release.State, "ONLINE", StringComparison.OrdinalIgnoreCase)
-                    && EsrVersion.TryParse(release.Version, out var v) && (newest is null || v > newest))
+                    && EsrVersion.TryParse(release.Version, release.DisplayReleaseVersion, out var v) && (newest is null || v > newest))
                 {
                     newest = v;
                 }

@@ -19,7 +19,10 @@ internal sealed class SessionListing(
         Caller caller, IReadOnlyList<string> workspaceIds, SessionView view, CancellationToken cancellationToken)
     {
         view = Resolve(view, caller);
-        var results = await Task.WhenAll(workspaceIds.Select(ws => store.GetAsync(ws, cancellationToken)));
+        // Across workspaces, one the cloud refuses to the portal's identity is left out; the others still answer.
+        var results = workspaceIds.Count == 1
+            ? [await store.GetAsync(workspaceIds[0], cancellationToken)]
+            : (await Task.WhenAll(workspaceIds.Select(ws => store.GetUnlessDeniedAsync(ws, cancellationToken)))).OfType<SnapshotResult>().ToArray();
         var (items, total) = Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
         DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
         var marked = await MarkAsync(caller, items, cancellationToken);
@@ -137,7 +140,7 @@ internal sealed class SessionListing(
             marked.Add(s with
             {
                 StateSince = history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince,
-                ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, newest),
+                ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, s.DisplayReleaseVersion, newest),
                 Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
             });
         }

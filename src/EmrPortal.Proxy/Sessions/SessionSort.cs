@@ -17,7 +17,8 @@ internal enum SessionSortKey
 /// <summary>
 /// The one definition of session order, used to precompute snapshot orders, to merge workspaces, and by the tests'
 /// reference sort: missing values (null or empty) last in both directions; text case-insensitive then ordinal
-/// (culture never matters); ties broken by sessionClusterId ascending (ordinal), then workspaceId, so the order is
+/// (culture never matters), except releases, which compare as versions (esr-2.1 = esr-2.1.0 &lt; esr-2.10; a value
+/// that is no esr version sorts after every one that is, then as text); ties broken by sessionClusterId ascending (ordinal), then workspaceId, so the order is
 /// total and stable across snapshots.
 /// </summary>
 internal static class SessionSort
@@ -88,6 +89,10 @@ internal static class SessionSort
         {
             c = Time(a, key)!.Value.CompareTo(Time(b, key)!.Value);
         }
+        else if (key == SessionSortKey.ReleaseVersion && CompareReleases(a.ReleaseVersion!, b.ReleaseVersion!) is var byVersion and not 0)
+        {
+            c = byVersion;
+        }
         else
         {
             var x = Text(a, key)!;
@@ -100,6 +105,14 @@ internal static class SessionSort
         }
 
         return descending ? -c : c;
+    }
+
+    /// <summary>Parsed versions first, in version order; 0 when both are equal versions or neither parses (text decides).</summary>
+    private static int CompareReleases(string a, string b)
+    {
+        var aParsed = EsrVersion.TryParse(a, out var va);
+        var bParsed = EsrVersion.TryParse(b, out var vb);
+        return aParsed && bParsed ? va.CompareTo(vb) : aParsed == bParsed ? 0 : aParsed ? -1 : 1;
     }
 
     /// <summary>The full, total order.</summary>

@@ -56,8 +56,48 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
             LogFallback(logger, workspaceId, attempt.FallbackReason ?? "unknown", attempt.Pages);
         }
 
+        var pass = await SequentialAsync(workspaceId, first, o, progress, cancellationToken);
+        pages += pass.Pages;
+        if (pass.Moved)
+        {
+            // Sessions came or went while the nextToken chain was read: offsets shifted, so a session may have been
+            // skipped. One more pass (never more): if the list held still this time it is exact; if not, the union of
+            // both passes loses nothing that existed throughout (a deleted one lingers until the next refresh).
+            var again = await client.ListSessionClustersAsync(new ListSessionClustersRequest(workspaceId) { MaxResults = o.ScanPageSize }, cancellationToken);
+            var second = await SequentialAsync(workspaceId, again, o, progress, cancellationToken);
+            pages += 1 + second.Pages;
+            if (second.Moved)
+            {
+                var ids = second.Sessions.Select(x => x.SessionClusterId).ToHashSet(StringComparer.Ordinal);
+                second.Sessions.AddRange(pass.Sessions.Where(x => !ids.Contains(x.SessionClusterId)));
+                LogStillMoving(logger, workspaceId, second.Sessions.Count, again.TotalCount ?? -1);
+            }
+            else
+            {
+                LogReconciled(logger, workspaceId, first.TotalCount ?? -1, again.TotalCount ?? -1, 0);
+            }
+
+            return new ScanResult(second.Sessions, pages, 0);
+        }
+
+        var all = pass.Sessions;
+        return new ScanResult(all, pages, 0);
+    }
+
+    private sealed record Pass(List<SessionSummaryDto> Sessions, bool Moved, int Pages);
+
+    /// <summary>
+    /// The plain nextToken chain from an already read first page. Each id once (a session pushed back by a new one
+    /// arrives twice: the later copy wins); <see cref="Pass.Moved"/> when the pages disagree on totalCount.
+    /// </summary>
+    private async Task<Pass> SequentialAsync(
+        string workspaceId, ListSessionClustersResponse first, SnapshotOptions o, Action<int, int?> progress, CancellationToken cancellationToken)
+    {
         var all = new List<SessionSummaryDto>();
-        Collect(workspaceId, first.SessionClusters, all);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var moved = false;
+        var pages = 0;
+        Collect(workspaceId, first.SessionClusters, all, index);
         progress(all.Count, first.TotalCount);
         if (!string.IsNullOrEmpty(first.NextToken))
         {
@@ -65,7 +105,8 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
             await foreach (var page in client.ListSessionClusterPagesAsync(request, cancellationToken))
             {
                 pages++;
-                Collect(workspaceId, page.SessionClusters, all);
+                moved |= page.TotalCount != first.TotalCount;
+                Collect(workspaceId, page.SessionClusters, all, index);
                 if (all.Count > o.MaxSessionsPerWorkspace)
                 {
                     throw new InvalidOperationException($"Workspace {workspaceId} has more than {o.MaxSessionsPerWorkspace} sessions.");
@@ -75,7 +116,7 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
             }
         }
 
-        return new ScanResult(all, pages, 0);
+        return new Pass(all, moved, pages);
     }
 
     private bool SkipAfterFallback(string workspaceId)
@@ -98,6 +139,22 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
     }
 
     private sealed record Attempt(List<SessionSummaryDto>? Sessions, int Pages, int Partitions, string? FallbackReason);
+
+    /// <summary>One (kind, queue) chain as read: its sessions by id, and whether its totalCount moved while it was read.</summary>
+    private sealed class PartitionRead(string kind, string queue)
+    {
+        public string Kind { get; } = kind;
+        public string Queue { get; } = queue;
+        public Dictionary<string, SessionCluster> Sessions { get; } = new(StringComparer.Ordinal);
+        public int WithoutId { get; set; }
+        public int? FirstTotal { get; set; }
+        public bool Moved { get; set; }
+
+        public int Count => Sessions.Count + WithoutId;
+
+        /// <summary>Its pages agreed on one totalCount and it read exactly that many sessions.</summary>
+        public bool Consistent => !Moved && FirstTotal == Count;
+    }
 
     private async Task<Attempt> TryPartitionedAsync(
         string workspaceId, ListSessionClustersResponse first, int total, SnapshotOptions o, Action<int, int?> progress, CancellationToken cancellationToken)
@@ -124,82 +181,153 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
         }
 
         // Largest partitions (by the sample) first, so the longest chains are not the last to start.
-        var partitions = Kinds.SelectMany(kind => queues.Select(queue => (Kind: kind, Queue: queue)))
+        var partitions = Kinds.SelectMany(kind => queues.Select(queue => new PartitionRead(kind, queue)))
             .OrderByDescending(p => sample.Count(s => string.Equals(s.Kind, p.Kind, StringComparison.OrdinalIgnoreCase)
                                                       && string.Equals(s.QueueName, p.Queue, StringComparison.Ordinal)))
             .ToList();
 
-        var found = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-        // In arrival order (= allocation order), not the dictionary's hash order: the snapshot's storage order is what
-        // its filtered passes walk, and sequential memory is what makes that walk fast.
-        var sessions = new List<SessionSummaryDto>(Math.Min(total, o.MaxSessionsPerWorkspace));
-        var withoutId = 0;
         var outside = 0;
         var pages = 0;
+        var found = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.PartitionedScanMaxParallel, CancellationToken = cancellationToken };
+
+        // Reads one chain into p (replacing what it held); stops early once reconciliation can no longer succeed.
+        async ValueTask ReadAsync(PartitionRead p, CancellationToken ct)
+        {
+            p.Sessions.Clear();
+            p.WithoutId = 0;
+            p.FirstTotal = null;
+            p.Moved = false;
+            var request = new ListSessionClustersRequest(workspaceId) { MaxResults = o.ScanPageSize, Kind = p.Kind, QueueName = p.Queue };
+            await foreach (var page in client.ListSessionClusterPagesAsync(request, ct))
+            {
+                Interlocked.Increment(ref pages);
+                if (p.FirstTotal is null)
+                {
+                    p.FirstTotal = page.TotalCount;
+                }
+                else if (page.TotalCount != p.FirstTotal)
+                {
+                    p.Moved = true; // sessions of this partition came or went while it was read
+                }
+
+                foreach (var cluster in page.SessionClusters ?? [])
+                {
+                    EnsureWorkspace(workspaceId, cluster);
+                    if (!string.Equals(cluster.Kind, p.Kind, StringComparison.OrdinalIgnoreCase) || !string.Equals(cluster.QueueName, p.Queue, StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref outside);
+                    }
+
+                    if (cluster.SessionClusterId is not { } id)
+                    {
+                        p.WithoutId++;
+                    }
+                    else if (p.Sessions.TryAdd(id, cluster))
+                    {
+                        Interlocked.Increment(ref found);
+                    }
+                }
+
+                if (Volatile.Read(ref outside) > 0 || Volatile.Read(ref found) > o.MaxSessionsPerWorkspace)
+                {
+                    // Reconciliation will fail anyway: stop spending calls on this chain.
+                    return;
+                }
+
+                progress(Math.Min(Volatile.Read(ref found), total), total);
+            }
+        }
+
         try
         {
-            await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = o.PartitionedScanMaxParallel, CancellationToken = cancellationToken }, async (p, ct) =>
+            await Parallel.ForEachAsync(partitions, parallel, ReadAsync);
+            if (outside > 0)
             {
-                var request = new ListSessionClustersRequest(workspaceId) { MaxResults = o.ScanPageSize, Kind = p.Kind, QueueName = p.Queue };
-                await foreach (var page in client.ListSessionClusterPagesAsync(request, ct))
+                return new Attempt(null, pages, partitions.Count, "a partition answered a session of another kind or queue");
+            }
+
+            var distinct = partitions.Sum(p => p.Count);
+            if (distinct != total || partitions.Any(p => !p.Consistent))
+            {
+                // Either sessions outside the partitions, or the workspace changed while it was read (totalCount is a
+                // snapshot of a moving list). One reconciliation round tells them apart, and then the scan ends either way.
+                var round = await ReconcileAsync(workspaceId, total, partitions, parallel, ReadAsync, cancellationToken);
+                pages += round.Calls;
+                distinct = partitions.Sum(p => p.Count);
+                if (outside > 0)
                 {
-                    Interlocked.Increment(ref pages);
-                    foreach (var cluster in page.SessionClusters ?? [])
-                    {
-                        EnsureWorkspace(workspaceId, cluster);
-                        if (!string.Equals(cluster.Kind, p.Kind, StringComparison.OrdinalIgnoreCase) || !string.Equals(cluster.QueueName, p.Queue, StringComparison.Ordinal))
-                        {
-                            Interlocked.Increment(ref outside);
-                        }
-
-                        if (cluster.SessionClusterId is not { } id)
-                        {
-                            Interlocked.Increment(ref withoutId);
-                            continue;
-                        }
-
-                        // Seen in two partitions (it moved while we read): one session; reconciliation decides.
-                        if (found.TryAdd(id, 0) && Ids.IsValid(id))
-                        {
-                            var summary = SessionMapper.ToSummary(cluster, workspaceId);
-                            lock (sessions) sessions.Add(summary);
-                        }
-                    }
-
-                    if (Volatile.Read(ref outside) > 0 || found.Count > o.MaxSessionsPerWorkspace)
-                    {
-                        // Reconciliation will fail anyway: stop spending calls on this chain.
-                        return;
-                    }
-
-                    progress(found.Count, total);
+                    return new Attempt(null, pages, partitions.Count, "a partition answered a session of another kind or queue");
                 }
-            });
+
+                if (distinct != round.Total && !round.Moved)
+                {
+                    return new Attempt(null, pages, partitions.Count, $"the partitions hold {distinct} sessions, the unfiltered totalCount is {round.Total}");
+                }
+
+                if (distinct != round.Total)
+                {
+                    LogStillMoving(logger, workspaceId, distinct, round.Total);
+                }
+                else if (round.Moved)
+                {
+                    LogReconciled(logger, workspaceId, total, round.Total, round.Reread);
+                }
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not UpstreamMismatchException)
         {
             return new Attempt(null, pages, partitions.Count, $"a partition chain failed ({ex.GetType().Name})");
         }
 
-        if (outside > 0)
+        // Each id once (a session read by two partitions moved between them while they were read).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sessions = new List<SessionSummaryDto>(Math.Min(found, o.MaxSessionsPerWorkspace));
+        foreach (var p in partitions)
         {
-            return new Attempt(null, pages, partitions.Count, "a partition answered a session of another kind or queue");
-        }
-
-        var distinct = found.Count + withoutId;
-        if (distinct != total)
-        {
-            return new Attempt(null, pages, partitions.Count, $"the partitions hold {distinct} sessions, the unfiltered totalCount is {total}");
+            foreach (var (id, cluster) in p.Sessions)
+            {
+                if (seen.Add(id) && Ids.IsValid(id))
+                {
+                    sessions.Add(SessionMapper.ToSummary(cluster, workspaceId));
+                }
+            }
         }
 
         return new Attempt(sessions, pages, partitions.Count, null);
+    }
+
+    private sealed record Round(int Total, bool Moved, int Reread, int Calls);
+
+    /// <summary>
+    /// The one reconciliation round: the unfiltered totalCount again and, when it or a chain's own totalCount moved,
+    /// every partition read again (a count per partition cannot tell "one deleted, one created" from "unchanged", so
+    /// no cheaper probe is exact). Sessions are rarely created or deleted during one scan, so this is rarely paid.
+    /// <see cref="Round.Moved"/> says whether anything changed since the scan began. Bounded: never more than one round.
+    /// </summary>
+    private async Task<Round> ReconcileAsync(
+        string workspaceId, int totalAtStart, List<PartitionRead> partitions, ParallelOptions parallel,
+        Func<PartitionRead, CancellationToken, ValueTask> read, CancellationToken cancellationToken)
+    {
+        var before = partitions.ToDictionary(p => p, p => (Ids: p.Sessions.Keys.ToHashSet(StringComparer.Ordinal), p.Consistent));
+        var now = await client.ListSessionClustersAsync(new ListSessionClustersRequest(workspaceId) { MaxResults = 1 }, cancellationToken);
+        if (now.TotalCount == totalAtStart && partitions.All(p => p.Consistent))
+        {
+            // Nothing seen moving: the partitions really miss sessions (the caller falls back to the sequential scan).
+            return new Round(totalAtStart, Moved: false, 0, Calls: 1);
+        }
+
+        await Parallel.ForEachAsync(partitions, parallel, read);
+        var changed = partitions.Count(p => !before[p].Consistent || !p.Consistent || !before[p].Ids.SetEquals(p.Sessions.Keys));
+        var total = now.TotalCount ?? -1;
+        return new Round(total, Moved: changed > 0 || total != totalAtStart, changed, Calls: 1);
     }
 
     private static bool InPartitions(SessionCluster s, HashSet<string> queues) =>
         s.QueueName is { } queue && queues.Contains(queue)
         && Kinds.Any(k => string.Equals(k, s.Kind, StringComparison.OrdinalIgnoreCase));
 
-    private static void Collect(string workspaceId, List<SessionCluster>? clusters, List<SessionSummaryDto> into)
+    private static void Collect(string workspaceId, List<SessionCluster>? clusters, List<SessionSummaryDto> into, Dictionary<string, int> index)
     {
         foreach (var cluster in clusters ?? [])
         {
@@ -208,7 +336,16 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
             // An id the proxy would refuse in a URL can't be opened either; keep the list consistent with that.
             if (Ids.IsValid(cluster.SessionClusterId))
             {
-                into.Add(SessionMapper.ToSummary(cluster, workspaceId));
+                var summary = SessionMapper.ToSummary(cluster, workspaceId);
+                if (index.TryGetValue(cluster.SessionClusterId!, out var at))
+                {
+                    into[at] = summary; // seen before: its position shifted under the reader; keep one, the fresher
+                }
+                else
+                {
+                    index[cluster.SessionClusterId!] = into.Count;
+                    into.Add(summary);
+                }
             }
         }
     }
@@ -223,6 +360,12 @@ internal sealed partial class SnapshotScanner(IEmrServerlessSparkClient client, 
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Partitioned scan of workspace {WorkspaceId}: {Partitions} (kind, queue) chains reconciled with totalCount {Total} in {Calls} calls")]
     private static partial void LogPartitioned(ILogger logger, string workspaceId, int partitions, int total, int calls);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Workspace {WorkspaceId} changed while it was scanned (totalCount {TotalAtStart} → {TotalNow}); every partition read again ({Reread} had changed) and reconciled")]
+    private static partial void LogReconciled(ILogger logger, string workspaceId, int totalAtStart, int totalNow, int reread);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Workspace {WorkspaceId} kept changing while it was scanned ({Held} sessions read, totalCount now {TotalNow}); served as read, the next refresh catches up")]
+    private static partial void LogStillMoving(ILogger logger, string workspaceId, int held, int totalNow);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Partitioned scan of workspace {WorkspaceId} fell back to the sequential scan: {Reason} ({Calls} calls spent)")]
     private static partial void LogFallback(ILogger logger, string workspaceId, string reason, int calls);

@@ -67,7 +67,7 @@ internal sealed partial class SnapshotStore(
         }
 
         var first = StartRefresh(entry, now)
-            ?? throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, now));
+            ?? throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, now), entry.LastError);
         try
         {
             var snapshot = await first.WaitAsync(cancellationToken);
@@ -81,6 +81,22 @@ internal sealed partial class SnapshotStore(
             }
 
             throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, time.GetUtcNow()), ex);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="GetAsync"/>, but null when the cloud refuses the portal's identity on this workspace: views that
+    /// span workspaces leave it out instead of failing as a whole.
+    /// </summary>
+    public async Task<SnapshotResult?> GetUnlessDeniedAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(workspaceId, cancellationToken);
+        }
+        catch (Exception ex) when (Extensions.ProxyExceptionHandler.IsCloudPermissionDenied(ex))
+        {
+            return null;
         }
     }
 
@@ -258,7 +274,13 @@ internal sealed partial class SnapshotStore(
             lock (entry.Gate)
             {
                 entry.LastFailure = time.GetUtcNow();
+                entry.LastError = ex;
                 entry.State = ScanStates.Failed;
+                if (Extensions.ProxyExceptionHandler.IsCloudPermissionDenied(ex))
+                {
+                    // The cloud no longer lets the portal read this workspace: stop serving what it read before.
+                    entry.Current = null;
+                }
             }
 
             LogScanFailed(logger, workspaceId, ex.GetType().Name, (ex as EmrApiException)?.Code, (ex as EmrApiException)?.RequestId);
@@ -288,6 +310,7 @@ internal sealed partial class SnapshotStore(
         {
             entry.Current = snapshot;
             entry.LastFailure = null;
+            entry.LastError = null;
             entry.State = ScanStates.Ready;
             entry.Loaded = snapshot.Count;
             entry.Total = snapshot.Count;
@@ -303,6 +326,7 @@ internal sealed partial class SnapshotStore(
         public volatile Snapshot? Current;
         public volatile Task<Snapshot>? InFlight;
         public DateTimeOffset? LastFailure;
+        public Exception? LastError;
         public volatile string State = ScanStates.Idle;
         public volatile int Loaded;
         public int? Total;

@@ -17,8 +17,14 @@ internal sealed class ErrorTriage(VisibleWorkspaces workspaces, SnapshotStore st
     public async Task<IReadOnlyList<ErrorGroupDto>> GroupAsync(Caller caller, string? workspaceId, CancellationToken cancellationToken)
     {
         IEnumerable<string> ids = workspaceId is null ? await workspaces.IdsAsync(caller, cancellationToken) : [workspaceId];
-        var snapshots = await Task.WhenAll(ids.Select(ws => store.GetAsync(ws, cancellationToken)));
-        return GroupErrors(snapshots.Select(r => r.Snapshot));
+        if (workspaceId is not null)
+        {
+            return GroupErrors([(await store.GetAsync(workspaceId, cancellationToken)).Snapshot]);
+        }
+
+        // Across workspaces, one the cloud refuses to the portal's identity is left out.
+        var snapshots = await Task.WhenAll(ids.Select(ws => store.GetUnlessDeniedAsync(ws, cancellationToken)));
+        return GroupErrors(snapshots.OfType<SnapshotResult>().Select(r => r.Snapshot));
     }
 
     /// <summary>Error sessions grouped by reason code: biggest group first; in a group the most recently started first.</summary>

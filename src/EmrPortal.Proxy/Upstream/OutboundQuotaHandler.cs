@@ -9,12 +9,15 @@ namespace EmrPortal.Proxy.Upstream;
 /// One token bucket per (account, API) for everything this proxy sends to the cloud. The cloud's flow control is per
 /// account and shared by every user, so scans wait their turn here rather than burn the quota into Throttling errors.
 /// Sits inside the client's retry pipeline, so every attempt (retries included) takes a token. Also refuses any
-/// request that is not for the configured EMR endpoint.
+/// request that is not for the configured EMR endpoint. Remembers workspaces the cloud refused to the portal's
+/// identity (403 NoPermission/Forbidden*) and refuses further calls about them without sending anything, so a denied
+/// workspace costs one upstream call per <see cref="SnapshotOptions.PermissionDeniedTtl"/>, whatever asks.
 /// </summary>
 internal sealed partial class OutboundQuotaHandler(
     OutboundQuota quota,
     IOptionsMonitor<EmrClientOptions> emrOptions,
     UpstreamHealth health,
+    WorkspacePermissions permissions,
     ILogger<OutboundQuotaHandler> logger) : DelegatingHandler
 {
     public const string ActionHeader = "x-acs-action";
@@ -30,6 +33,12 @@ internal sealed partial class OutboundQuotaHandler(
         var action = request.Options.TryGetValue(Acs3SigningHandler.ActionOption, out var named) ? named
             : request.Headers.TryGetValues(ActionHeader, out var values) ? values.FirstOrDefault() ?? "Unknown"
             : ActionFromPath(request);
+        var workspaceId = WorkspaceFromPath(request);
+        if (workspaceId is not null)
+        {
+            permissions.ThrowIfDenied(workspaceId);
+        }
+
         var account = emr.AccessKeyId ?? "";
         using var lease = await quota.AcquireAsync(account, action, cancellationToken);
         if (!lease.IsAcquired)
@@ -44,8 +53,46 @@ internal sealed partial class OutboundQuotaHandler(
         {
             health.RecordSuccess();
         }
+        else if (response.StatusCode == System.Net.HttpStatusCode.Forbidden && workspaceId is not null)
+        {
+            var (code, requestId) = await ReadErrorAsync(response, cancellationToken);
+            if (WorkspacePermissions.IsPermissionRefusal(403, code))
+            {
+                // The credentials were accepted (RAM judged the request): only this workspace is refused.
+                health.RecordSuccess();
+                permissions.RecordDenied(workspaceId, code, requestId);
+                LogWorkspaceDenied(logger, workspaceId, code, requestId);
+            }
+        }
 
         return response;
+    }
+
+    /// <summary>The workspace a ROA path is about (<c>/api/v1/workspaces/{workspaceId}/…</c>), or null.</summary>
+    internal static string? WorkspaceFromPath(HttpRequestMessage request)
+    {
+        var segments = (request.RequestUri?.AbsolutePath ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is ["api", "v1", "workspaces", var id, _, ..] ? Uri.UnescapeDataString(id) : null;
+    }
+
+    /// <summary>The gateway's <c>Code</c>/<c>RequestId</c> of an error body (buffered, so the client reads it again).</summary>
+    private static async Task<(string? Code, string? RequestId)> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(64 * 1024, cancellationToken);
+            using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? (Text(doc.RootElement, "Code", "code"), Text(doc.RootElement, "RequestId", "requestId"))
+                : (null, null);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or HttpRequestException or InvalidOperationException)
+        {
+            return (null, null);
+        }
+
+        static string? Text(System.Text.Json.JsonElement e, string a, string b) =>
+            (e.TryGetProperty(a, out var v) || e.TryGetProperty(b, out v)) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
     }
 
     private static bool IsConfiguredEndpoint(Uri uri, EmrClientOptions options)
@@ -80,6 +127,9 @@ internal sealed partial class OutboundQuotaHandler(
             _ => "Other",
         };
     }
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "The cloud refused the portal's identity on workspace {WorkspaceId} ({Code}, RequestId {RequestId}); calls about it pause")]
+    private static partial void LogWorkspaceDenied(ILogger logger, string workspaceId, string? code, string? requestId);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Outbound quota for {Action} exhausted; call refused")]
     private static partial void LogQuotaExhausted(ILogger logger, string action);

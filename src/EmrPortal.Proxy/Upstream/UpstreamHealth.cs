@@ -25,9 +25,10 @@ internal sealed class UpstreamHealth(TimeProvider time)
         Interlocked.Exchange(ref _lastSuccessSequence, Interlocked.Increment(ref _sequence));
     }
 
+    /// <summary>Only a refusal of the credentials themselves counts; a workspace-scoped permission denial does not.</summary>
     public void RecordFailure(Exception exception)
     {
-        if (exception is EmrApiException { IsAuthError: true })
+        if (exception is EmrApiException { IsCredentialError: true })
         {
             Interlocked.Exchange(ref _lastAuthFailureTicks, time.GetUtcNow().UtcTicks);
             Interlocked.Exchange(ref _lastAuthFailureSequence, Interlocked.Increment(ref _sequence));
@@ -81,10 +82,16 @@ internal sealed class UpstreamReadinessCheck(IEmrServerlessSparkClient client, U
                 health.RecordSuccess();
                 _lastProbeResult = HealthCheckResult.Healthy("The cloud API accepted the credentials.");
             }
+            catch (EmrApiException ex) when (ex.IsPermissionDenied)
+            {
+                // Authenticated, but RAM does not allow listing workspaces: the credentials work, the grant is narrow.
+                health.RecordSuccess();
+                _lastProbeResult = HealthCheckResult.Degraded("The cloud API accepted the credentials but refused ListWorkspaces (RAM permission).");
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 health.RecordFailure(ex);
-                _lastProbeResult = HealthCheckResult.Unhealthy(ex is EmrApiException { IsAuthError: true }
+                _lastProbeResult = HealthCheckResult.Unhealthy(ex is EmrApiException { IsCredentialError: true }
                     ? "The cloud API refused the credentials."
                     : "The cloud API is not reachable.");
             }

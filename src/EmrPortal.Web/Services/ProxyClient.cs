@@ -66,6 +66,11 @@ public enum ProxyFailureKind
     Conflict,
     /// <summary>Proxy unreachable, timed out or failed (5xx): retrying may help.</summary>
     Unavailable,
+    /// <summary>
+    /// The cloud refuses the portal's own cloud identity on this workspace (RAM): neither the user's access nor a
+    /// passing fault; other workspaces keep working. Problem type <see cref="ProblemTypes.CloudPermissionDenied"/>.
+    /// </summary>
+    CloudPermissionDenied,
 }
 
 /// <summary>Why a proxy call failed, fit to show: the proxy's ProblemDetails title/detail and trace id, never a stack.</summary>
@@ -228,9 +233,9 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
 
     private static async Task<ProxyFailure> ToFailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var (title, detail, traceId) = await ReadProblemAsync(response, cancellationToken);
+        var (title, detail, traceId, type) = await ReadProblemAsync(response, cancellationToken);
         var status = (int)response.StatusCode;
-        var kind = response.StatusCode switch
+        var kind = type == ProblemTypes.CloudPermissionDenied ? ProxyFailureKind.CloudPermissionDenied : response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => ProxyFailureKind.SignInRequired,
             HttpStatusCode.Forbidden => ProxyFailureKind.Forbidden,
@@ -242,6 +247,7 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         var message = kind switch
         {
             ProxyFailureKind.SignInRequired => "Please sign in again.",
+            ProxyFailureKind.CloudPermissionDenied => ProblemTypes.CloudPermissionDeniedDetail,
             ProxyFailureKind.Forbidden => detail ?? title ?? "You don't have access to this.",
             ProxyFailureKind.NotFound => detail ?? title ?? "Not found.",
             ProxyFailureKind.BadRequest => detail ?? title ?? "The request was not valid.",
@@ -251,14 +257,14 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         return new(kind, status, message, traceId);
     }
 
-    private static async Task<(string? Title, string? Detail, string? TraceId)> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<(string? Title, string? Detail, string? TraceId, string? Type)> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json")) return default;
         try
         {
             using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return default;
-            return (Str(doc.RootElement, "title"), Str(doc.RootElement, "detail"), Str(doc.RootElement, "traceId"));
+            return (Str(doc.RootElement, "title"), Str(doc.RootElement, "detail"), Str(doc.RootElement, "traceId"), Str(doc.RootElement, "type"));
         }
         catch (JsonException)
         {

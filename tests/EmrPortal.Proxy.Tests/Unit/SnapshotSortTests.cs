@@ -41,6 +41,13 @@ public sealed class SnapshotSortTests
         Func<SessionSummaryDto, DateTimeOffset?> time = key == SortKeys.GmtCreate ? s => s.GmtCreate : s => s.StartTime;
         Func<SessionSummaryDto, string?> present = s => string.IsNullOrEmpty(text!(s)) ? null : text!(s);
         var missingLast = sessions.OrderBy(s => text is null ? (time(s) is null ? 1 : 0) : (present(s) is null ? 1 : 0));
+        if (key == SortKeys.ReleaseVersion)
+        {
+            // Releases order as versions (esr-2.1 = esr-2.1.0 < esr-2.10), anything that is no version after them.
+            Func<SessionSummaryDto, (int, int, int, int)> version = s => EmrPortal.Proxy.Sessions.EsrVersion.TryParse(present(s), out var v) ? (0, v.Major, v.Minor, v.Patch) : (1, 0, 0, 0);
+            missingLast = desc ? missingLast.ThenByDescending(version) : missingLast.ThenBy(version);
+        }
+
         IOrderedEnumerable<SessionSummaryDto> ordered = text is null
             ? (desc ? missingLast.ThenByDescending(time) : missingLast.ThenBy(time))
             : desc
