@@ -46,7 +46,7 @@ export EMRPORTAL_PUBLISH_DIR="$artifacts/publish"
 
 # --- 4. Test modules, one at a time (the browser module must run alone) ---------------------------------------------
 passed=0; failed=0; skipped=0; broken=()
-for project in tests/EmrPortal.Emr.Tests tests/EmrPortal.Emulator.Tests tests/EmrPortal.Proxy.Tests \
+for project in tests/EmrPortal.Emr.Tests tests/EmrPortal.Emulator.Tests tests/EmrPortal.Proxy.Tests tests/EmrPortal.Deploy.Tests \
                tests/EmrPortal.Web.Tests tests/EmrPortal.EndToEnd.Tests; do
   name=$(basename "$project")
   step "test $name"

@@ -46,7 +46,8 @@ public static class Extensions
     private static void AddRedisIfConfigured(this IHostApplicationBuilder builder)
     {
         var redis = builder.Configuration.GetConnectionString("redis");
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("EmrPortal.Web");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("EmrPortal.Web")
+            .ProtectKeysWithConfiguredCertificate(builder.Configuration);
         if (string.IsNullOrWhiteSpace(redis))
         {
             // Token cache (Entra mode) falls back to an in-memory distributed cache: tokens do not survive a restart.
