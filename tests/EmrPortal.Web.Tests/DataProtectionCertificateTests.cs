@@ -31,7 +31,8 @@ public sealed class DataProtectionCertificateTests : IDisposable
         Assert.Equal("hello", protector.Unprotect(cipher));
         var xml = File.ReadAllText(Assert.Single(keys.GetFiles("key-*.xml")).FullName);
         Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
-        Assert.Contains(certificate.Thumbprint, xml, StringComparison.OrdinalIgnoreCase);
+        // The encrypted key names the certificate that can decrypt it.
+        Assert.Contains(Convert.ToBase64String(certificate.RawData), xml.Replace("\n", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("<value>", xml, StringComparison.Ordinal);
     }
 
