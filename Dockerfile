@@ -16,34 +16,35 @@ COPY src/EmrPortal.Emulator/EmrPortal.Emulator.csproj src/EmrPortal.Emulator/
 COPY src/EmrPortal.PortalData/EmrPortal.PortalData.csproj src/EmrPortal.PortalData/
 COPY src/EmrPortal.Proxy/EmrPortal.Proxy.csproj src/EmrPortal.Proxy/
 COPY src/EmrPortal.Web/EmrPortal.Web.csproj src/EmrPortal.Web/
-RUN dotnet restore src/EmrPortal.Emulator/EmrPortal.Emulator.csproj \
- && dotnet restore src/EmrPortal.Proxy/EmrPortal.Proxy.csproj \
- && dotnet restore src/EmrPortal.Web/EmrPortal.Web.csproj
+# Restored for linux-x64 with ReadyToRun, as the publish commands below need (so their own restore is a no-op).
+RUN dotnet restore src/EmrPortal.Emulator/EmrPortal.Emulator.csproj -r linux-x64 -p:PublishReadyToRun=true \
+ && dotnet restore src/EmrPortal.Proxy/EmrPortal.Proxy.csproj -r linux-x64 -p:PublishReadyToRun=true \
+ && dotnet restore src/EmrPortal.Web/EmrPortal.Web.csproj -r linux-x64 -p:PublishReadyToRun=true
 # The portal's static assets live at the repository root (src/EmrPortal.Web defines them as its static web assets).
 COPY wwwroot/ wwwroot/
 COPY src/ src/
 
 FROM build AS publish-emulator
-RUN dotnet publish src/EmrPortal.Emulator/EmrPortal.Emulator.csproj -c Release --no-restore -nologo -o /app
+RUN dotnet publish src/EmrPortal.Emulator/EmrPortal.Emulator.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -nologo -o /app
 
 FROM build AS publish-proxy
-RUN dotnet publish src/EmrPortal.Proxy/EmrPortal.Proxy.csproj -c Release --no-restore -nologo -o /app
+RUN dotnet publish src/EmrPortal.Proxy/EmrPortal.Proxy.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -nologo -o /app
+# The runtime image has no shell to create it: the (empty) data folder is made here and copied with its owner.
+RUN mkdir -p /app-data
 
 FROM build AS publish-web
-RUN dotnet publish src/EmrPortal.Web/EmrPortal.Web.csproj -c Release --no-restore -nologo -o /app
+RUN dotnet publish src/EmrPortal.Web/EmrPortal.Web.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -nologo -o /app
 
-# Shared runtime: ASP.NET Core only (no SDK), listening on 8080 as the image's unprivileged "app" user.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# Shared runtime: chiseled Ubuntu with ASP.NET Core (the "extra" variant carries ICU and time zones, which the
+# portal's culture-aware formatting needs). No shell, no package manager, non-root "app" user (uid 1654) by default.
+# No HEALTHCHECK: there is no shell or curl to run one. Orchestrators probe /health/live and /health/ready over HTTP
+# (deploy/kubernetes does); see docs/operations.md for plain Docker.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra AS runtime
 WORKDIR /app
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_NOLOGO=1
 EXPOSE 8080
-# The aspnet image has no curl or wget; bash's /dev/tcp speaks just enough HTTP/1.0 to read the status line.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${ASPNETCORE_HTTP_PORTS%%[;,]*} && printf 'GET /health/live HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-# The proxy's embedded SQLite portal database lives here (mount a volume, or use PostgreSQL via ConnectionStrings__portaldb).
-RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 USER $APP_UID
 
 FROM runtime AS emulator
@@ -52,6 +53,8 @@ ENTRYPOINT ["dotnet", "EmrPortal.Emulator.dll"]
 
 FROM runtime AS proxy
 COPY --from=publish-proxy /app .
+# The embedded SQLite portal database lives here (mount a volume, or use PostgreSQL via ConnectionStrings__portaldb).
+COPY --from=publish-proxy --chown=$APP_UID:$APP_UID /app-data/ /app/data/
 VOLUME /app/data
 ENTRYPOINT ["dotnet", "EmrPortal.Proxy.dll"]
 

@@ -39,8 +39,8 @@ dotnet format EmrPortal.sln --verify-no-changes --no-restore -v quiet || { echo 
 # --- 3. Publish the apps exactly as the Dockerfile does; the browser tests start these outputs ----------------------
 for app in Emulator Proxy Web; do
   step "publish EmrPortal.$app"
-  dotnet publish "src/EmrPortal.$app/EmrPortal.$app.csproj" -c "$configuration" --no-restore -nologo \
-    -o "$artifacts/publish/$app" -clp:ErrorsOnly >/dev/null || exit 3
+  dotnet publish "src/EmrPortal.$app/EmrPortal.$app.csproj" -c "$configuration" -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -nologo -o "$artifacts/publish/$app" -clp:ErrorsOnly >/dev/null || exit 3
 done
 export EMRPORTAL_PUBLISH_DIR="$artifacts/publish"
 

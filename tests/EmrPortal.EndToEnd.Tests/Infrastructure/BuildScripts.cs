@@ -53,14 +53,6 @@ internal static partial class BuildScripts
         return result;
     }
 
-    /// <summary>The exec-form HEALTHCHECK command of the Dockerfile (e.g. <c>["bash", "-c", "…"]</c>).</summary>
-    public static IReadOnlyList<string> HealthCheckCommand()
-    {
-        var line = LogicalLines(Dockerfile).Single(l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal));
-        var json = line[(line.IndexOf("CMD ", StringComparison.Ordinal) + 4)..].Trim();
-        return JsonSerializer.Deserialize<string[]>(json) ?? throw new InvalidOperationException("HEALTHCHECK CMD is not exec form");
-    }
-
     /// <summary>Lines with backslash continuations joined and comments dropped.</summary>
     public static IEnumerable<string> LogicalLines(string text)
     {

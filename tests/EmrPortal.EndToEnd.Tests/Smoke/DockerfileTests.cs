@@ -18,6 +18,7 @@ public sealed partial class DockerfileTests
         {
             Assert.Equal(string.Join(' ', script[app]), string.Join(' ', arguments));
             Assert.Contains("Release", arguments);
+            Assert.Contains("-p:PublishReadyToRun=true", arguments);
         }
     }
 
@@ -35,19 +36,20 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void Runtime_image_is_aspnet_runs_as_non_root_and_checks_health_live()
+    public void Runtime_image_is_chiseled_aspnet_runs_as_non_root_and_has_no_shell_healthcheck()
     {
         var dockerfile = BuildScripts.Dockerfile;
         var runtime = Stage("runtime");
 
         Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/sdk:10\.0 AS build\s*$", dockerfile);
-        Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/aspnet:10\.0 AS runtime\s*$", dockerfile);
+        Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/aspnet:10\.0-noble-chiseled-extra AS runtime\s*$", dockerfile);
         Assert.Contains("USER $APP_UID", runtime, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"(?mi)^USER\s+(root|0)\b", dockerfile);
-        Assert.Contains("/health/live", string.Join(' ', BuildScripts.HealthCheckCommand()), StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?mi)^HEALTHCHECK\b", dockerfile);
         foreach (var target in new[] { "emulator", "proxy", "web" })
         {
             Assert.Matches(@"(?m)^FROM runtime AS " + target + @"\s*$", dockerfile);
+            Assert.DoesNotMatch(@"(?m)^RUN ", Stage(target));
         }
     }
 
