@@ -27,6 +27,9 @@ public static class PortalDataExtensions
         if (provider == PortalDatabaseProvider.Postgres)
         {
             services.AddPooledDbContextFactory<PostgresPortalDbContext>(o => o.UseNpgsql(connectionString));
+            // Aspire's client integration: a readiness health check, EF Core/Npgsql traces and metrics, and retries on
+            // transient failures (the stores run their transactions through the execution strategy).
+            builder.EnrichNpgsqlDbContext<PostgresPortalDbContext>();
             services.AddSingleton<IPortalDbFactory>(sp => new PortalDbFactory<PostgresPortalDbContext>(
                 sp.GetRequiredService<IDbContextFactory<PostgresPortalDbContext>>(), provider));
         }

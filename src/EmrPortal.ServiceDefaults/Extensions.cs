@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -96,11 +98,44 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary><c>/health/live</c> (process up) and <c>/health/ready</c> (every check, including "ready"-tagged ones).</summary>
+    /// <summary>
+    /// <c>/health/live</c> (process up) and <c>/health/ready</c> (every check, including "ready"-tagged ones and those
+    /// of the Redis/PostgreSQL client integrations), the latter as JSON naming each check and its status.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(ReadinessPath).AllowAnonymous();
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { ResponseWriter = WriteReadinessJson }).AllowAnonymous();
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// <c>{"status":"Healthy","checks":[{"name":"redis","status":"Healthy","durationMs":1.2}]}</c>. Names and statuses
+    /// only: a check's description or exception may carry a host name or connection detail, so neither is written.
+    /// </summary>
+    private static Task WriteReadinessJson(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", report.Status.ToString());
+            json.WriteStartArray("checks");
+            foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                json.WriteStartObject();
+                json.WriteString("name", name);
+                json.WriteString("status", entry.Status.ToString());
+                json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return context.Response.Body.WriteAsync(buffer.ToArray(), context.RequestAborted).AsTask();
     }
 }

@@ -12,13 +12,18 @@ using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
 using EmrPortal.Proxy.Upstream;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace EmrPortal.Proxy.Extensions;
 
 public static class Extensions
 {
+    /// <summary>The connection string (<c>ConnectionStrings:redis</c>) that makes Redis the shared L2.</summary>
+    public const string RedisConnectionName = "redis";
+
     /// <summary>The proxy's own services: cloud client with outbound quota, snapshots, caches, access policy, redaction, audit.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -98,15 +103,15 @@ public static class Extensions
     /// </summary>
     private static void AddProxyCaching(this IHostApplicationBuilder builder)
     {
-        var redis = builder.Configuration.GetConnectionString("redis");
-        var redisEnabled = !string.IsNullOrWhiteSpace(redis);
+        var redisEnabled = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName));
         if (redisEnabled)
         {
-            builder.Services.AddStackExchangeRedisCache(o =>
-            {
-                o.Configuration = redis;
-                o.InstanceName = "emrportal:";
-            });
+            // Aspire's client integration: one shared multiplexer, its health check in /health/ready, traces and
+            // metrics of every Redis command; the distributed cache (HybridCache's L2) uses that multiplexer.
+            builder.AddRedisClient(RedisConnectionName);
+            builder.Services.AddStackExchangeRedisCache(o => o.InstanceName = "emrportal:");
+            builder.Services.AddOptions<RedisCacheOptions>()
+                .Configure<IServiceProvider>((o, sp) => o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
         }
 
         var maxPayload = builder.Configuration.GetValue<int?>($"{SnapshotOptions.SectionName}:{nameof(SnapshotOptions.MaxL2PayloadBytes)}")

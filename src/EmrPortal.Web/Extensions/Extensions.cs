@@ -3,6 +3,9 @@ using EmrPortal.Web.Services;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Http.Resilience;
 using MudBlazor.Services;
 using StackExchange.Redis;
@@ -46,7 +49,7 @@ public static class Extensions
     private static void AddRedisIfConfigured(this IHostApplicationBuilder builder)
     {
         var redis = builder.Configuration.GetConnectionString("redis");
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("EmrPortal.Web")
+        builder.Services.AddDataProtection().SetApplicationName("EmrPortal.Web")
             .ProtectKeysWithConfiguredCertificate(builder.Configuration);
         if (string.IsNullOrWhiteSpace(redis))
         {
@@ -55,14 +58,16 @@ public static class Extensions
             return;
         }
 
+        // Aspire's client integration: one shared multiplexer, its health check in /health/ready, traces and metrics.
+        builder.AddRedisClient("redis");
+
         // Shared keys: every Web instance can read every other instance's cookies and antiforgery tokens.
-        var multiplexer = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redis));
-        dataProtection.PersistKeysToStackExchangeRedis(() => multiplexer.Value.GetDatabase(), "EmrPortal:Web:DataProtection-Keys");
-        builder.Services.AddStackExchangeRedisCache(o =>
-        {
-            o.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer.Value);
-            o.InstanceName = "EmrPortal:Web:";
-        });
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceProvider>((o, sp) => o.XmlRepository = new RedisXmlRepository(
+                () => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), "EmrPortal:Web:DataProtection-Keys"));
+        builder.Services.AddStackExchangeRedisCache(o => o.InstanceName = "EmrPortal:Web:");
+        builder.Services.AddOptions<RedisCacheOptions>()
+            .Configure<IServiceProvider>((o, sp) => o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
     }
 
     private static void AddProxyClient(this IHostApplicationBuilder builder)
