@@ -39,7 +39,14 @@ public static class Extensions
         // The cloud client (signing and retries are the client's); our token bucket sits innermost, so each attempt pays.
         services.AddSingleton<OutboundQuota>();
         services.AddTransient<OutboundQuotaHandler>();
-        services.AddEmrServerlessSparkClient(builder.Configuration).AddHttpMessageHandler<OutboundQuotaHandler>();
+        var emrClient = services.AddEmrServerlessSparkClient(builder.Configuration).AddHttpMessageHandler<OutboundQuotaHandler>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName)))
+        {
+            // With Redis, the quota also holds across instances: a deployment-wide bucket after this instance's own.
+            services.AddSingleton<SharedOutboundQuota>();
+            services.AddTransient<SharedOutboundQuotaHandler>();
+            emrClient.AddHttpMessageHandler<SharedOutboundQuotaHandler>();
+        }
 
         builder.AddProxyCaching();
 

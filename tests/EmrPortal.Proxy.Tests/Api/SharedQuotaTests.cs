@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EmrPortal.Proxy.Tests.Infrastructure;
+using EmrPortal.Proxy.Upstream;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace EmrPortal.Proxy.Tests.Api;
+
+/// <summary>
+/// The outbound quota holds across instances when Redis is configured: two proxies sharing one real redis-server
+/// together never send more than the configured rate (emulator throttling off, so only the proxies' buckets pace).
+/// </summary>
+public sealed class SharedQuotaTests : IAsyncLifetime
+{
+    // Low enough that the buckets, not the (loaded, 2-core) machine, set the pace.
+    private const double Rate = 10;
+    private const int Burst = 5;
+    private Process? _redis;
+    private int _port;
+
+    public async ValueTask InitializeAsync()
+    {
+        _port = FreePort();
+        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {_port} --bind 127.0.0.1 --save \"\" --appendonly no")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        });
+        Assert.NotNull(_redis);
+        for (var i = 0; i < 100 && !CanConnect(_port); i++) await Task.Delay(50, TestContext.Current.CancellationToken);
+        Assert.True(CanConnect(_port), "redis-server did not start");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is { HasExited: false })
+        {
+            _redis.Kill();
+            await _redis.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        _redis?.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_proxy_instances_sharing_redis_stay_within_the_quota_together()
+    {
+        var clock = Stopwatch.StartNew();
+        var sentByA = new ConcurrentQueue<TimeSpan>();
+        var sentByB = new ConcurrentQueue<TimeSpan>();
+        Func<HttpResponseMessage, Task> Record(ConcurrentQueue<TimeSpan> sent) => _ =>
+        {
+            sent.Enqueue(clock.Elapsed);
+            return Task.CompletedTask;
+        };
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = $"127.0.0.1:{_port}",
+            ["UpstreamQuota:PermitsPerSecond"] = Rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["UpstreamQuota:Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // 320 sessions in pages of 10: each cold scan is 32+ calls.
+            ["Snapshots:ScanPageSize"] = "10",
+        };
+        var noThrottling = new Dictionary<string, string?> { ["Emulator:Faults:Throttling:Enabled"] = "false" };
+        await using var a = new ProxyHost(proxySettings: settings, emulatorSettings: noThrottling, rewriteUpstream: Record(sentByA));
+        await using var b = new ProxyHost(proxySettings: settings, sharedEmulator: a.Emulator, rewriteUpstream: Record(sentByB));
+
+        // Both cold at once: each scans the workspace itself (the L2 is still empty).
+        var results = await Task.WhenAll(
+            a.GetAsync("admin", "/api/v1/workspaces/w-analytics/sessions?sort=name"),
+            b.GetAsync("admin", "/api/v1/workspaces/w-analytics/sessions?sort=name"));
+
+        Assert.All(results, r => Assert.True(r.Response.StatusCode == HttpStatusCode.OK, r.Body));
+        var calls = a.Calls.All.Concat(b.Calls.All).ToList();
+        Assert.DoesNotContain(calls, c => c.Status != 200);
+        Assert.True(a.Calls.Count("ListSessionClusters") >= 32 && b.Calls.Count("ListSessionClusters") >= 32,
+            $"both instances scanned: {a.Calls.Count("ListSessionClusters")} and {b.Calls.Count("ListSessionClusters")} calls");
+
+        // The token bucket's bound: in any window of length w at most Burst + w × Rate calls (one of slack for the
+        // time between a permit and the response this test sees).
+        // The two scans ran at the same time (otherwise each instance's own bucket would explain the pace).
+        var (aFirst, aLast, bFirst, bLast) = (sentByA.Min(), sentByA.Max(), sentByB.Min(), sentByB.Max());
+        var overlap = (aLast < bLast ? aLast : bLast) - (aFirst > bFirst ? aFirst : bFirst);
+        Assert.True(overlap > (aLast - aFirst) / 2, $"A sent {aFirst.TotalSeconds:F2}–{aLast.TotalSeconds:F2} s, B {bFirst.TotalSeconds:F2}–{bLast.TotalSeconds:F2} s");
+
+        var times = sentByA.Concat(sentByB).Order().ToArray();
+        foreach (var window in new[] { TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2) })
+        {
+            var most = MostInWindow(times, window);
+            Assert.True(most <= Burst + (window.TotalSeconds * Rate) + 1,
+                $"{most} calls within {window.TotalSeconds} s; the shared quota allows {Burst} + {window.TotalSeconds * Rate}");
+        }
+
+        var span = times[^1] - times[0];
+        Assert.True(span.TotalSeconds >= (times.Length - Burst - 1) / Rate,
+            $"{times.Length} calls in {span.TotalSeconds:F2} s is faster than {Rate}/s");
+    }
+
+    [Fact]
+    public async Task Two_buckets_on_one_redis_grant_no_more_than_burst_plus_rate_over_time()
+    {
+        const double rate = 50;
+        const int burst = 5;
+        var monitor = new ServiceCollection()
+            .AddOptions<UpstreamQuotaOptions>().Configure(o => { o.PermitsPerSecond = rate; o.Burst = burst; }).Services
+            .BuildServiceProvider().GetRequiredService<IOptionsMonitor<UpstreamQuotaOptions>>();
+        await using var first = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
+        await using var second = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
+        var quotas = new[]
+        {
+            new SharedOutboundQuota(first, monitor, NullLogger<SharedOutboundQuota>.Instance),
+            new SharedOutboundQuota(second, monitor, NullLogger<SharedOutboundQuota>.Instance),
+        };
+
+        var clock = Stopwatch.StartNew();
+        var granted = new ConcurrentQueue<TimeSpan>();
+        var other = await quotas[0].TryTakeAsync("another-account", "ListSessionClusters");
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(async worker =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await quotas[worker % 2].AcquireAsync("LTAI-test-account", "ListSessionClusters", TestContext.Current.CancellationToken);
+                granted.Enqueue(clock.Elapsed);
+            }
+        }));
+
+        Assert.Null(other); // buckets are per account
+        var times = granted.Order().ToArray();
+        Assert.Equal(120, times.Length);
+        Assert.True(MostInWindow(times, TimeSpan.FromSeconds(1)) <= burst + rate + 1);
+        Assert.True((times[^1] - times[0]).TotalSeconds >= (120 - burst - 1) / rate);
+
+        // The key names no account in clear.
+        var keys = first.GetServer(first.GetEndPoints()[0]).Keys(pattern: "emrportal:quota:*").Select(k => (string)k!).ToList();
+        Assert.NotEmpty(keys);
+        Assert.DoesNotContain(keys, k => k.Contains("LTAI", StringComparison.Ordinal));
+    }
+
+    private static int MostInWindow(TimeSpan[] sorted, TimeSpan window)
+    {
+        var most = 0;
+        var start = 0;
+        for (var end = 0; end < sorted.Length; end++)
+        {
+            while (sorted[end] - sorted[start] >= window) start++;
+            most = Math.Max(most, end - start + 1);
+        }
+
+        return most;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
