@@ -20,6 +20,7 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     private CancellationTokenSource? _loadCts;
     private CancellationTokenSource? _refreshCts;
     private Dictionary<string, string?> _lastStates = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _seenStates = new(StringComparer.Ordinal);
     private List<PinDto>? _pins;
     private bool _pinsRequested;
     private bool _disposed;
@@ -58,6 +59,15 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     public IReadOnlySet<string>? PinnedKeys { get; private set; }
 
     public bool IsReady => !Loading && Failure is null && Page is not null && _loadedKey == _requestedKey;
+
+    /// <summary>The State filter's options: the documented states, then any other state this list has shown or its URL
+    /// asks for (a state the cloud added later filters as itself).</summary>
+    public IReadOnlyList<string> StateOptions =>
+    [
+        .. SessionStates.All,
+        .. _seenStates.Append(Query.State ?? "").Where(s => s.Length > 0 && !SessionStates.All.Contains(s, StringComparer.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase),
+    ];
 
     public bool HasFilters => Query.State is not null || Query.Kind is not null || Query.Queue is not null || Query.Owner is not null
         || Query.Q is not null || Query.Listed is not null;
@@ -134,6 +144,10 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
         Query with { State = null, Kind = null, Queue = null, Owner = null, Q = null, Listed = null, Page = SessionQuery.DefaultPage };
 
     public SessionQuery AtPage(int page) => Query with { Page = page };
+
+    /// <summary>The last page of a view (1 for an empty one).</summary>
+    public static int LastPage(SessionPageDto page) =>
+        Math.Max(1, (int)Math.Ceiling(page.TotalCount / (double)Math.Max(1, page.PageSize)));
 
     public SessionQuery WithPageSize(int pageSize) => Query with { PageSize = pageSize, Page = SessionQuery.DefaultPage };
 
@@ -242,6 +256,10 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
                 .Select(s => s.SessionClusterId).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>();
         _lastStates = page.Items.ToDictionary(s => s.SessionClusterId, s => s.State, StringComparer.Ordinal);
+        foreach (var s in page.Items)
+        {
+            if (!string.IsNullOrEmpty(s.State)) _seenStates.Add(s.State);
+        }
         Failure = null;
         Page = page;
         Now = time.GetUtcNow();
