@@ -154,6 +154,10 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     /// <summary>An explicit choice is always written (mine=true|false), so it survives for a viewer whose default differs.</summary>
     public SessionQuery Mine(bool mine) => Query with { Mine = mine, Page = SessionQuery.DefaultPage };
 
+    /// <summary>"mine" for a URL this list navigates to: true whenever it narrows the view; false where a bare URL
+    /// would narrow it (the caller's default is "mine"); else left out (a URL with parameters means everyone).</summary>
+    public bool? MineForUrl(SessionQuery query) => query.Mine ? true : MineDefault.For(Me) ? false : null;
+
     /// <summary>The list's query parameters for the URL, defaults left out (null removes a parameter). "mine" is the
     /// explicit choice only: an absent choice stays absent.</summary>
     public static IReadOnlyDictionary<string, object?> UrlParameters(SessionQuery query, bool? mineChoice) => new Dictionary<string, object?>

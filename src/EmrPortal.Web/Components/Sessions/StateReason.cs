@@ -16,7 +16,7 @@ public static class StateReason
         var success = code is null or SuccessCode;
         if (success && (message is null || IsPlainOk(message))) return null;
         if (success) return message;
-        return message is null ? code : $"{code} — {message}";
+        return message is null ? code : $"{code}: {message}";
     }
 
     private static bool IsPlainOk(string message) =>
