@@ -84,12 +84,12 @@ public sealed class ListInsightsTests : PortalTestContext
     }
 
     [Fact]
-    public void Sorting_without_an_explicit_choice_leaves_mine_out_of_the_url()
+    public void Sorting_from_a_viewers_default_writes_mine_into_the_url_so_the_link_says_what_it_shows()
     {
         Proxy.Me = OwnerViewer;
         var cut = RenderList();
         cut.Find("[data-testid=sort-name]").Click();
-        Assert.Equal("/workspaces/w-analytics/sessions?sort=name&dir=asc", CurrentPathAndQuery);
+        Assert.Equal("/workspaces/w-analytics/sessions?sort=name&dir=asc&mine=true", CurrentPathAndQuery);
         cut.WaitForAssertion(() => Assert.Equal(2, Proxy.SessionRequests.Count));
         Assert.True(Proxy.SessionRequests.Last().Query.Mine);
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.RegularExpressions;
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Api;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace EmrPortal.Proxy.Sessions;
 /// The raw query of a session list (names as in the portal's URLs). Bound as strings so a malformed value becomes a
 /// 400 that names the parameter, instead of a binding failure without detail.
 /// </summary>
-internal sealed class SessionListQuery
+internal sealed partial class SessionListQuery
 {
     [FromQuery(Name = QueryNames.Page), Description("1-based page number.")]
     public string? Page { get; init; }
@@ -23,7 +24,7 @@ internal sealed class SessionListQuery
     [FromQuery(Name = QueryNames.Dir), Description("asc or desc (default).")]
     public string? Dir { get; init; }
 
-    [FromQuery(Name = QueryNames.State), Description("Starting, Running, Stopping, Stopped or Error.")]
+    [FromQuery(Name = QueryNames.State), Description("Starting, Running, Stopping, Stopped, Error, or any other state the cloud reports (a letter, then letters, digits or _; at most 40).")]
     public string? State { get; init; }
 
     [FromQuery(Name = QueryNames.Kind), Description("SQL, NOTEBOOK or THRIFT.")]
@@ -91,7 +92,7 @@ internal sealed class SessionListQuery
                 errors[QueryNames.Dir] = ["Use asc or desc."];
         }
 
-        var state = Canonical(State, QueryNames.State, SessionStates.All, errors);
+        var state = StateToken(State, errors);
         var kind = Canonical(Kind, QueryNames.Kind, SessionKinds.All, errors);
         var queue = QueryValues.Text(Queue, QueryNames.Queue, MaxTextLength, errors);
         var owner = QueryValues.Text(Owner, QueryNames.Owner, MaxTextLength, errors);
@@ -110,6 +111,21 @@ internal sealed class SessionListQuery
         view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q)) { Mine = mine, Listed = listed };
         return errors.Count == 0;
     }
+
+    /// <summary>A documented state (any case, canonical spelling), or any other well-formed token: the cloud adds states
+    /// (e.g. Upgrading) and a list must filter by every value it shows.</summary>
+    private static string? StateToken(string? raw, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(raw)) return null;
+        var known = SessionStates.All.FirstOrDefault(k => string.Equals(k, raw, StringComparison.OrdinalIgnoreCase));
+        if (known is not null) return known;
+        if (StateTokenPattern().IsMatch(raw)) return raw;
+        errors[QueryNames.State] = ["Not a state. Use a letter, then letters, digits or _ (at most 40), e.g. Running."];
+        return null;
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,39}$")]
+    private static partial Regex StateTokenPattern();
 
     private static string? Canonical(string? raw, string name, IReadOnlyList<string> known, Dictionary<string, string[]> errors)
     {

@@ -82,6 +82,17 @@ public static class SessionQueryBinding
     /// <summary><c>mine=true|false</c> is an explicit choice; anything else (absent, garbage) is no choice.</summary>
     public static bool? ParseMine(string? value) => bool.TryParse(value?.Trim(), out var mine) ? mine : null;
 
+    /// <summary>
+    /// The list page's "mine" choice: the URL's explicit one; else, on a bare list URL (no query at all), none (the
+    /// viewer's default applies); else "everyone". A shared link with any parameter shows its receiver what it showed
+    /// its sender (docs/decisions.md, "Shared list links").
+    /// </summary>
+    public static bool? MineChoice(string? mine, string uri)
+    {
+        var query = new Uri(uri).Query;
+        return ParseMine(mine) ?? (query.Length <= 1 ? null : false);
+    }
+
     /// <summary>Only gone/all are kept; current is the default and unknown values fall back to it (null).</summary>
     public static string? NormalizeListed(string? value) =>
         value?.Trim() is ListedFilter.Gone or ListedFilter.All ? value.Trim() : null;

@@ -162,7 +162,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : ApiTestBase
         Add("sort-reflection-probe", "GET", Sessions + "?sort=__proto__", "viewer", 400);
         Add("dir-unknown", "GET", Sessions + "?dir=sideways", "viewer", 400);
         Add("dir-crlf", "GET", Sessions + "?dir=asc%0D%0A", "viewer", 400);
-        Add("state-unknown", "GET", Sessions + "?state=Sleeping", "viewer", 400);
+        Add("state-not-a-token", "GET", Sessions + "?state=Run%20ning", "viewer", 400);
         Add("state-sql", "GET", Sessions + "?state=Running'--", "viewer", 400);
         Add("state-rtl", "GET", Sessions + "?state=Running%E2%80%AE", "viewer", 400);
         Add("kind-unknown", "GET", Sessions + "?kind=PYTHON", "viewer", 400);

@@ -86,7 +86,7 @@ public sealed class SessionApiTests(ProxyFixture fixture) : ApiTestBase(fixture)
     [InlineData("pageSize=201", "pageSize")]
     [InlineData("sort=bogus", "sort")]
     [InlineData("dir=sideways", "dir")]
-    [InlineData("state=Sleeping", "state")]
+    [InlineData("state=Run-ning", "state")]
     [InlineData("kind=SPARK", "kind")]
     public async Task Bad_query_values_are_400_naming_the_parameter(string query, string parameter)
     {
@@ -142,6 +142,22 @@ public sealed class SessionApiTests(ProxyFixture fixture) : ApiTestBase(fixture)
             Assert.Equal(expected.Count, result.TotalCount);
             Assert.Equal(expected.Take(200), result.Items.Select(s => s.SessionClusterId));
         }
+    }
+
+    [Theory]
+    [InlineData("Upgrading")]
+    [InlineData("upgrading")]
+    [InlineData("Hibernating")]
+    public async Task A_state_the_portal_does_not_document_filters_as_itself(string state)
+    {
+        var all = await UpstreamSessions("w-analytics");
+        var expected = SnapshotSortTests.ReferenceSort(all.Where(s => string.Equals(s.State, state, StringComparison.OrdinalIgnoreCase)), SortKeys.Name, false)
+            .Select(s => s.SessionClusterId).ToList();
+
+        var result = await GetOk<SessionPageDto>("viewer", $"/api/v1/workspaces/w-analytics/sessions?state={state}&sort=name&dir=asc&pageSize=200");
+
+        Assert.Equal(expected.Count, result.TotalCount);
+        Assert.Equal(expected, result.Items.Select(s => s.SessionClusterId));
     }
 
     [Fact]

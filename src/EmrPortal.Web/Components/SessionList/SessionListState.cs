@@ -20,6 +20,7 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     private CancellationTokenSource? _loadCts;
     private CancellationTokenSource? _refreshCts;
     private Dictionary<string, string?> _lastStates = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _seenStates = new(StringComparer.Ordinal);
     private List<PinDto>? _pins;
     private bool _pinsRequested;
     private bool _disposed;
@@ -58,6 +59,15 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     public IReadOnlySet<string>? PinnedKeys { get; private set; }
 
     public bool IsReady => !Loading && Failure is null && Page is not null && _loadedKey == _requestedKey;
+
+    /// <summary>The State filter's options: the documented states, then any other state this list has shown or its URL
+    /// asks for (a state the cloud added later filters as itself).</summary>
+    public IReadOnlyList<string> StateOptions =>
+    [
+        .. SessionStates.All,
+        .. _seenStates.Append(Query.State ?? "").Where(s => s.Length > 0 && !SessionStates.All.Contains(s, StringComparer.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase),
+    ];
 
     public bool HasFilters => Query.State is not null || Query.Kind is not null || Query.Queue is not null || Query.Owner is not null
         || Query.Q is not null || Query.Listed is not null;
@@ -135,10 +145,18 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
 
     public SessionQuery AtPage(int page) => Query with { Page = page };
 
+    /// <summary>The last page of a view (1 for an empty one).</summary>
+    public static int LastPage(SessionPageDto page) =>
+        Math.Max(1, (int)Math.Ceiling(page.TotalCount / (double)Math.Max(1, page.PageSize)));
+
     public SessionQuery WithPageSize(int pageSize) => Query with { PageSize = pageSize, Page = SessionQuery.DefaultPage };
 
     /// <summary>An explicit choice is always written (mine=true|false), so it survives for a viewer whose default differs.</summary>
     public SessionQuery Mine(bool mine) => Query with { Mine = mine, Page = SessionQuery.DefaultPage };
+
+    /// <summary>"mine" for a URL this list navigates to: true whenever it narrows the view; false where a bare URL
+    /// would narrow it (the caller's default is "mine"); else left out (a URL with parameters means everyone).</summary>
+    public bool? MineForUrl(SessionQuery query) => query.Mine ? true : MineDefault.For(Me) ? false : null;
 
     /// <summary>The list's query parameters for the URL, defaults left out (null removes a parameter). "mine" is the
     /// explicit choice only: an absent choice stays absent.</summary>
@@ -242,6 +260,10 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
                 .Select(s => s.SessionClusterId).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>();
         _lastStates = page.Items.ToDictionary(s => s.SessionClusterId, s => s.State, StringComparer.Ordinal);
+        foreach (var s in page.Items)
+        {
+            if (!string.IsNullOrEmpty(s.State)) _seenStates.Add(s.State);
+        }
         Failure = null;
         Page = page;
         Now = time.GetUtcNow();
