@@ -20,7 +20,10 @@ var proxy = builder.AddProject<Projects.EmrPortal_Proxy>("proxy", launchProfileN
     .WithEmulatorAsCloud(emulator)
     .WithEnvironment("Authentication__Mode", "Demo")
     .WithEnvironment("Authentication__Demo__PublicKeyPem", demoKeys.PublicKeyPem)
-    .WithEnvironment("Access__Workspaces__w-analytics__0", "grp-analytics");
+    .WithEnvironment("Access__Workspaces__w-analytics__0", "grp-analytics")
+    // The demo users' cloud identities ("my sessions"); not in the proxy's base settings, which production uses.
+    .WithEnvironment("Identity__CloudUsers__viewer__0", "emma.schmidt")
+    .WithEnvironment("Identity__CloudUsers__admin__0", "alice.chen");
 
 var web = builder.AddProject<Projects.EmrPortal_Web>("web", launchProfileName: null)
     .WithPortalDefaults(settings.WebPort)
