@@ -39,6 +39,7 @@ public static class AdminEndpoints
                     ["refreshRefusals"] = s.RefreshRefusals,
                     ["signOuts"] = s.SignOuts,
                     ["activeSessions"] = state.ActiveSessions(user.Key),
+                    ["lastTokenIssuedAt"] = s.LastTokenIssuedAt,
                 };
             }
 

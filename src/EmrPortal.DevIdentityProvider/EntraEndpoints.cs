@@ -264,6 +264,7 @@ public static class EntraEndpoints
         var expires = now + state.Options.AccessTokenLifetime;
         var accessToken = signer.Sign(EntraClaims.AccessToken(user, new AccessTokenRequest(
             tenant, resource.Audience, resource.Version, resource.Scp, client.ClientId, now, expires)));
+        state.Stats(user.Key).TokenIssued(now);
         var lifetime = (long)state.Options.AccessTokenLifetime.TotalSeconds;
         var body = new JsonObject
         {

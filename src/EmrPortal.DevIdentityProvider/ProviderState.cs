@@ -25,6 +25,7 @@ public sealed class UserStats
     private int _refreshRefusals;
     private int _signIns;
     private int _signOuts;
+    private long _lastTokenIssuedAt;
 
     public int CodeRedemptions => _codeRedemptions;
 
@@ -35,6 +36,11 @@ public sealed class UserStats
     public int SignIns => _signIns;
 
     public int SignOuts => _signOuts;
+
+    /// <summary>When the token endpoint last issued this user an access token (Unix seconds; 0: never).</summary>
+    public long LastTokenIssuedAt => Interlocked.Read(ref _lastTokenIssuedAt);
+
+    internal void TokenIssued(DateTimeOffset at) => Interlocked.Exchange(ref _lastTokenIssuedAt, at.ToUnixTimeSeconds());
 
     internal void CodeRedeemed() => Interlocked.Increment(ref _codeRedemptions);
 

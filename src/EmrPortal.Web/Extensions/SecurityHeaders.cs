@@ -4,20 +4,31 @@ namespace EmrPortal.Web.Extensions;
 /// Security headers on every response, from the first page (sign-in included). CSP: scripts only from this origin
 /// (blazor.web.js, MudBlazor, portal.js; no inline script anywhere); inline styles are allowed because MudBlazor's
 /// theme provider writes a &lt;style&gt; element. <c>connect-src 'self'</c> covers the circuit's WebSocket in CSP3
-/// browsers. No framing by anyone.
+/// browsers. No framing by anyone. <c>form-action</c> also names the Entra sign-in origin in Entra mode: browsers
+/// apply it to the redirects after a form post, and the sign-out form redirects to Entra's logout endpoint.
 /// </summary>
-public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+public sealed class SecurityHeadersMiddleware(RequestDelegate next, string contentSecurityPolicy)
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
+    /// <summary>The policy with <paramref name="signInOrigin"/> (e.g. https://login.microsoftonline.com) allowed as a form target.</summary>
+    public static string PolicyFor(string? signInOrigin) =>
+        signInOrigin is null ? ContentSecurityPolicy : ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {signInOrigin}", StringComparison.Ordinal);
+
+    /// <summary>The origin of <c>AzureAd:Instance</c> (Identity.Web's default is the public cloud's).</summary>
+    public static string SignInOrigin(string? instance) =>
+        Uri.TryCreate(string.IsNullOrWhiteSpace(instance) ? "https://login.microsoftonline.com/" : instance, UriKind.Absolute, out var uri)
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : "https://login.microsoftonline.com";
+
     public Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(static state =>
+        context.Response.OnStarting(state =>
         {
             var headers = ((HttpContext)state).Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = contentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
@@ -33,7 +44,9 @@ public static class PipelineExtensions
 {
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
-        app.UseMiddleware<SecurityHeadersMiddleware>();
+        var mode = app.Services.GetRequiredService<PortalAuthenticationMode>();
+        app.UseMiddleware<SecurityHeadersMiddleware>(SecurityHeadersMiddleware.PolicyFor(
+            mode.IsDemo ? null : SecurityHeadersMiddleware.SignInOrigin(app.Configuration["AzureAd:Instance"])));
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -39,7 +39,10 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
 
         await PortalBrowser.WaitForUrlAsync(page, url => IsPortal(url) && PortalBrowser.PathAndQuery(url) == deepLink);
         await Assertions.Expect(page.Locator("[data-testid='session-facts']")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(sessionId);
+        var detail = await ProxyGetAsync("viewer", $"/api/v1/workspaces/w-analytics/sessions/{sessionId}");
+        await Assertions.Expect(page.Locator("[data-testid='owner']")).ToHaveTextAsync(
+            detail["summary"]!["userName"]?.GetValue<string>() ?? detail["summary"]!["userId"]!.GetValue<string>());
+        await Assertions.Expect(page).ToHaveTitleAsync($"{detail["summary"]!["name"]?.GetValue<string>() ?? sessionId} · EMR Portal");
     }
 
     [Fact]
@@ -97,14 +100,13 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
     [Fact]
     public async Task Expired_access_token_is_refreshed_from_the_distributed_cache_while_the_list_stays_open()
     {
-        var signedInAt = DateTimeOffset.UtcNow;
         var page = await SignInAsync("viewer", "/workspaces/w-analytics/sessions");
         await PortalBrowser.WaitForListReadyAsync(page);
-        var refreshesBefore = await portal.Provider.StatAsync("viewer", "refreshGrants", Ct);
         var signInsBefore = await portal.Provider.StatAsync("viewer", "signIns", Ct);
 
-        // The sign-in's access token is now expired as far as MSAL is concerned (it renews 5 minutes before exp).
-        await WaitUntilAsync(signedInAt + EntraPortalFixture.CachedTokenWindow + TimeSpan.FromSeconds(2));
+        // The latest access token is now expired as far as MSAL is concerned (it renews 5 minutes before exp).
+        await WaitUntilCachedTokenExpiredAsync("viewer");
+        var refreshesBefore = await portal.Provider.StatAsync("viewer", "refreshGrants", Ct);
         await page.Locator("[data-testid='page-next']").ClickAsync();
 
         await PortalBrowser.WaitForListAsync(page, "page", "2");
@@ -119,12 +121,12 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
     [Fact]
     public async Task Revoked_refresh_token_leads_to_a_re_sign_in_that_returns_to_the_same_page()
     {
-        var signedInAt = DateTimeOffset.UtcNow;
         var page = await SignInAsync("admin", "/workspaces/w-marketing/sessions");
         await PortalBrowser.WaitForListReadyAsync(page);
-        await WaitUntilAsync(signedInAt + EntraPortalFixture.CachedTokenWindow + TimeSpan.FromSeconds(2));
-        Assert.True(await portal.Provider.RevokeAsync("admin", Ct) > 0);
         var refusalsBefore = await portal.Provider.StatAsync("admin", "refreshRefusals", Ct);
+        Assert.True(await portal.Provider.RevokeAsync("admin", Ct) > 0);
+        // Until the access token in MSAL's cache is due for renewal, the portal has no reason to notice.
+        await WaitUntilCachedTokenExpiredAsync("admin");
 
         // The next proxy call needs a new access token: MSAL's refresh is refused (invalid_grant → MsalUiRequired).
         await page.Locator("[data-testid='page-next']").ClickAsync();
@@ -193,8 +195,8 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
             TimezoneId = "UTC",
             Locale = "en-US",
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-            // Loopback (the portal) never goes through a proxy in Chromium; only the Microsoft hosts do.
-            Proxy = new Proxy { Server = portal.TunnelAddress!.ToString().TrimEnd('/') },
+            // Only the Microsoft hosts go through the tunnel; Playwright would proxy loopback (the portal) too unless told.
+            Proxy = new Proxy { Server = portal.TunnelAddress!.ToString().TrimEnd('/'), Bypass = "127.0.0.1,localhost" },
             // This run's CA is trusted by the apps (SSL_CERT_FILE), not by Chromium's own store.
             IgnoreHTTPSErrors = true,
         });
@@ -222,12 +224,23 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
 
     private bool IsPortal(string url) => new Uri(url).Authority == portal.WebAddress.Authority;
 
-    private static async Task WaitUntilAsync(DateTimeOffset moment)
+    /// <summary>
+    /// Waits until the last access token the provider issued to <paramref name="user"/> is inside MSAL's renewal
+    /// window, so the portal's next proxy call must redeem the refresh token. Waiting for a token to expire is waiting
+    /// for the clock, not for the page.
+    /// </summary>
+    private async Task WaitUntilCachedTokenExpiredAsync(string user)
     {
-        var wait = moment - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero)
+        while (true)
         {
-            // Waiting for a token to expire is waiting for the clock, not for the page.
+            var issued = DateTimeOffset.FromUnixTimeSeconds(await portal.Provider.StatAsync(user, "lastTokenIssuedAt", Ct));
+            // +2 s: the provider's seconds are truncated, and clocks are compared across processes.
+            var wait = issued + EntraPortalFixture.CachedTokenWindow + TimeSpan.FromSeconds(2) - DateTimeOffset.UtcNow;
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
             await Task.Delay(wait, Ct);
         }
     }
@@ -236,14 +249,16 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
         await SessionPageAsync(user, $"/api/v1/workspaces/{workspace}/sessions?pageSize=10");
 
     /// <summary>What the proxy returns to <paramref name="user"/> (with a token the provider minted): the oracle.</summary>
-    private async Task<IReadOnlyList<string>> SessionPageAsync(string user, string pathAndQuery)
+    private async Task<IReadOnlyList<string>> SessionPageAsync(string user, string pathAndQuery) =>
+        (await ProxyGetAsync(user, pathAndQuery))["items"]!.AsArray().Select(s => s!["sessionClusterId"]!.GetValue<string>()).ToList();
+
+    private async Task<JsonNode> ProxyGetAsync(string user, string pathAndQuery)
     {
         var token = await portal.Provider.MintAsync(new { user }, Ct);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal.ProxyAddress, pathAndQuery));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await Http.SendAsync(request, Ct);
         response.EnsureSuccessStatusCode();
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct));
-        return body!["items"]!.AsArray().Select(s => s!["sessionClusterId"]!.GetValue<string>()).ToList();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
     }
 }
