@@ -13,15 +13,26 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, string conte
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-    /// <summary>The policy with <paramref name="signInOrigin"/> (e.g. https://login.microsoftonline.com) allowed as a form target.</summary>
-    public static string PolicyFor(string? signInOrigin) =>
-        signInOrigin is null ? ContentSecurityPolicy : ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {signInOrigin}", StringComparison.Ordinal);
+    /// <summary>Configuration key: further origins sign-out may redirect to (a sign-in page on a custom domain).</summary>
+    public const string ExtraFormActionOriginsKey = "Authentication:SignInPageOrigins";
 
-    /// <summary>The origin of <c>AzureAd:Instance</c> (Identity.Web's default is the public cloud's).</summary>
-    public static string SignInOrigin(string? instance) =>
-        Uri.TryCreate(string.IsNullOrWhiteSpace(instance) ? "https://login.microsoftonline.com/" : instance, UriKind.Absolute, out var uri)
-            ? uri.GetLeftPart(UriPartial.Authority)
-            : "https://login.microsoftonline.com";
+    /// <summary>The policy with the sign-in origins (e.g. https://login.microsoftonline.com) allowed as form targets.</summary>
+    public static string PolicyFor(IEnumerable<string> signInOrigins)
+    {
+        var origins = signInOrigins
+            .Select(o => Uri.TryCreate(o, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri.GetLeftPart(UriPartial.Authority) : null)
+            .OfType<string>()
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        return origins.Count == 0
+            ? ContentSecurityPolicy
+            : ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {string.Join(' ', origins)}", StringComparison.Ordinal);
+    }
+
+    /// <summary>Where the browser signs in and out: <c>AzureAd:Instance</c> (default: the public cloud) plus <see cref="ExtraFormActionOriginsKey"/>.</summary>
+    public static IEnumerable<string> SignInOrigins(IConfiguration configuration) =>
+        new[] { configuration["AzureAd:Instance"] is { Length: > 0 } instance ? instance : "https://login.microsoftonline.com/" }
+            .Concat(configuration.GetSection(ExtraFormActionOriginsKey).Get<string[]>() ?? []);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -46,7 +57,7 @@ public static class PipelineExtensions
     {
         var mode = app.Services.GetRequiredService<PortalAuthenticationMode>();
         app.UseMiddleware<SecurityHeadersMiddleware>(SecurityHeadersMiddleware.PolicyFor(
-            mode.IsDemo ? null : SecurityHeadersMiddleware.SignInOrigin(app.Configuration["AzureAd:Instance"])));
+            mode.IsDemo ? [] : SecurityHeadersMiddleware.SignInOrigins(app.Configuration)));
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -37,6 +37,13 @@ public sealed class EntraPortalFixture : IAsyncLifetime
 
     public RedisServerFixture Redis { get; } = new();
 
+    /// <summary>The Web app's client secret for this run (the secret scan checks no log carries it).</summary>
+    internal string ClientSecret => _clientSecret;
+
+    /// <summary>Every process of the Entra-mode portal, for the secret scan.</summary>
+    internal IEnumerable<ManagedProcess> Processes =>
+        new[] { ProviderProcess, Emulator?.Process, Proxy?.Process, Web?.Process }.OfType<ManagedProcess>();
+
     internal ManagedProcess? ProviderProcess { get; private set; }
 
     /// <summary>The provider's plain-http address (admin API, health); the browser and the apps use the Microsoft names.</summary>
