@@ -26,7 +26,7 @@ var web = builder.AddProject<Projects.EmrPortal_Web>("web", launchProfileName: n
     .WithReference(proxy).WaitFor(proxy)
     .WithEnvironment("Proxy__BaseUrl", proxy.GetEndpoint("http"))
     .WithUrlForEndpoint("http", url => url.DisplayText = "Portal")
-    .PrintPortalUrlWhenReady();
+    .PrintPortalUrlWhenReady(useEntra);
 
 if (useEntra)
 {
