@@ -149,15 +149,18 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
         var page = await SignInAsync("outsider", "/");
         await PortalBrowser.WaitForReadyAsync(page);
         Assert.Equal("1", await portal.Redis.CommandAsync(Ct, "EXISTS", cacheKey));
-        Assert.True(await portal.Provider.StatAsync("outsider", "activeSessions", Ct) > 0);
+        // Other tests may have signed the same user in from other browser profiles: count this profile's session only.
+        var sessionsBefore = await portal.Provider.StatAsync("outsider", "activeSessions", Ct);
+        var signOutsBefore = await portal.Provider.StatAsync("outsider", "signOuts", Ct);
+        Assert.True(sessionsBefore > 0);
 
         await page.Locator("[data-testid='user-menu-button']").ClickAsync();
         await page.Locator("[data-testid='sign-out']").ClickAsync();
 
         // The provider's session is gone: coming back to the portal asks which account again instead of signing in silently.
         await WaitForProviderSignInAsync(page);
-        Assert.Equal(0, await portal.Provider.StatAsync("outsider", "activeSessions", Ct));
-        Assert.True(await portal.Provider.StatAsync("outsider", "signOuts", Ct) > 0);
+        Assert.Equal(sessionsBefore - 1, await portal.Provider.StatAsync("outsider", "activeSessions", Ct));
+        Assert.Equal(signOutsBefore + 1, await portal.Provider.StatAsync("outsider", "signOuts", Ct));
         Assert.Equal("0", await portal.Redis.CommandAsync(Ct, "EXISTS", cacheKey));
         var cookies = await page.Context.CookiesAsync([portal.WebAddress.ToString()]);
         Assert.DoesNotContain(cookies, c => c.Name.StartsWith("EmrPortal.Auth", StringComparison.Ordinal));
