@@ -40,10 +40,10 @@ public sealed partial class AppHostSmokeTests
     public async Task AppHost_entra_switch_signs_in_through_the_development_identity_provider_and_stops_every_process()
     {
         var ct = TestContext.Current.CancellationToken;
-        var identityPort = FreePort.Next();
-        await using var run = AppHostRun.Start("--entra", $"--Ports:Identity={identityPort}", $"--Ports:IdentityTunnel={FreePort.Next()}");
-        await run.WaitUntilHealthyAsync(TimeSpan.FromMinutes(4), ct);
-        var identity = new Uri($"http://localhost:{identityPort}");
+        await using var run = await AppHostRun.StartHealthyAsync(TimeSpan.FromMinutes(4), ct,
+            ports => ["--entra", $"--Ports:Identity={ports["identity"]}", $"--Ports:IdentityTunnel={ports["identitytunnel"]}"],
+            "identity", "identitytunnel");
+        var identity = new Uri($"http://localhost:{run.Ports["identity"]}");
 
         // The portal sends the browser to the provider's sign-in page (code + PKCE, form_post) ...
         using var browser = new CookieBrowser();
