@@ -37,7 +37,7 @@ step "format (dotnet format --verify-no-changes; fix with: dotnet format EmrPort
 dotnet format EmrPortal.sln --verify-no-changes --no-restore -v quiet || { echo "dotnet format found changes to make" >&2; exit 3; }
 
 # --- 3. Publish the apps exactly as the Dockerfile does; the browser tests start these outputs ----------------------
-for app in Emulator Proxy Web; do
+for app in Emulator Proxy Web DevIdentityProvider; do
   step "publish EmrPortal.$app"
   dotnet publish "src/EmrPortal.$app/EmrPortal.$app.csproj" -c "$configuration" -r linux-x64 --self-contained false \
     -p:PublishReadyToRun=true -nologo -o "$artifacts/publish/$app" -clp:ErrorsOnly >/dev/null || exit 3

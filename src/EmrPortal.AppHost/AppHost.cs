@@ -1,11 +1,13 @@
 // One command runs the whole portal: emulator (seeded EMR API) → proxy (signed calls, demo key) → web (demo sign-in).
-// `dotnet run --project src/EmrPortal.AppHost [-- --redis] [--postgres]`; see docs/operations.md.
+// `dotnet run --project src/EmrPortal.AppHost [-- --redis] [--postgres] [--entra]`; see docs/operations.md.
+// --entra: the production sign-in (Microsoft.Identity.Web) against the development identity provider instead.
 using EmrPortal.AppHost;
 
 var useRedis = args.Contains(AppHostSettings.RedisSwitch, StringComparer.OrdinalIgnoreCase);
 var usePostgres = args.Contains(AppHostSettings.PostgresSwitch, StringComparer.OrdinalIgnoreCase);
+var useEntra = args.Contains(AppHostSettings.EntraSwitch, StringComparer.OrdinalIgnoreCase);
 var builder = DistributedApplication.CreateBuilder(
-    args.Where(a => !AppHostSettings.IsRedisSwitch(a) && !AppHostSettings.IsPostgresSwitch(a)).ToArray());
+    args.Where(a => !AppHostSettings.IsRedisSwitch(a) && !AppHostSettings.IsPostgresSwitch(a) && !AppHostSettings.IsEntraSwitch(a)).ToArray());
 var settings = AppHostSettings.From(builder.Configuration, useRedis, usePostgres);
 
 // A fresh demo ES256 key pair per run: the web app signs demo user tokens, the proxy verifies them. Never on disk.
@@ -17,19 +19,32 @@ var emulator = builder.AddProject<Projects.EmrPortal_Emulator>("emulator", launc
 var proxy = builder.AddProject<Projects.EmrPortal_Proxy>("proxy", launchProfileName: null)
     .WithPortalDefaults(settings.ProxyPort)
     .WithReference(emulator).WaitFor(emulator)
-    .WithEmulatorAsCloud(emulator)
-    .WithEnvironment("Authentication__Mode", "Demo")
-    .WithEnvironment("Authentication__Demo__PublicKeyPem", demoKeys.PublicKeyPem)
-    .WithEnvironment("Access__Workspaces__w-analytics__0", "grp-analytics");
+    .WithEmulatorAsCloud(emulator);
 
 var web = builder.AddProject<Projects.EmrPortal_Web>("web", launchProfileName: null)
     .WithPortalDefaults(settings.WebPort)
     .WithReference(proxy).WaitFor(proxy)
     .WithEnvironment("Proxy__BaseUrl", proxy.GetEndpoint("http"))
-    .WithEnvironment("Authentication__Mode", "Demo")
-    .WithEnvironment("Authentication__Demo__PrivateKeyPem", demoKeys.PrivateKeyPem)
     .WithUrlForEndpoint("http", url => url.DisplayText = "Portal")
-    .PrintPortalUrlWhenReady();
+    .PrintPortalUrlWhenReady(useEntra);
+
+if (useEntra)
+{
+    var identity = builder.AddDevIdentityProvider(settings);
+    proxy.WithLocalEntraApi(identity);
+    web.WithLocalEntraWebApp(identity);
+}
+else
+{
+    proxy.WithEnvironment("Authentication__Mode", "Demo")
+        .WithEnvironment("Authentication__Demo__PublicKeyPem", demoKeys.PublicKeyPem)
+        .WithEnvironment("Access__Workspaces__w-analytics__0", "grp-analytics")
+        // The demo users' cloud identities ("my sessions"); not in the proxy's base settings, which production uses.
+        .WithEnvironment("Identity__CloudUsers__viewer__0", "emma.schmidt")
+        .WithEnvironment("Identity__CloudUsers__admin__0", "alice.chen");
+    web.WithEnvironment("Authentication__Mode", "Demo")
+        .WithEnvironment("Authentication__Demo__PrivateKeyPem", demoKeys.PrivateKeyPem);
+}
 
 if (settings.UseRedis)
 {

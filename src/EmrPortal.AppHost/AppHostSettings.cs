@@ -12,6 +12,8 @@ internal sealed record AppHostSettings(
     int EmulatorPort,
     int ProxyPort,
     int WebPort,
+    int IdentityPort,
+    int IdentityTunnelPort,
     bool UseRedis,
     int RedisPort,
     bool UsePostgres,
@@ -25,10 +27,15 @@ internal sealed record AppHostSettings(
     /// <summary>The switch that gives the proxy a local PostgreSQL portal database instead of its SQLite file.</summary>
     public const string PostgresSwitch = "--postgres";
 
+    /// <summary>The switch that signs in through Microsoft.Identity.Web against the development identity provider.</summary>
+    public const string EntraSwitch = "--entra";
+
     /// <summary>The proxy's portal database connection string name (<c>ConnectionStrings:portaldb</c>).</summary>
     public const string PortalDbConnectionName = "portaldb";
 
     public static bool IsRedisSwitch(string arg) => string.Equals(arg, RedisSwitch, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsEntraSwitch(string arg) => string.Equals(arg, EntraSwitch, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsPostgresSwitch(string arg) => string.Equals(arg, PostgresSwitch, StringComparison.OrdinalIgnoreCase);
 
@@ -36,6 +43,8 @@ internal sealed record AppHostSettings(
         EmulatorPort: configuration.GetValue("Ports:Emulator", 5180),
         ProxyPort: configuration.GetValue("Ports:Proxy", 5181),
         WebPort: configuration.GetValue("Ports:Web", 5182),
+        IdentityPort: configuration.GetValue("Ports:Identity", 5183),
+        IdentityTunnelPort: configuration.GetValue("Ports:IdentityTunnel", 5184),
         UseRedis: redisSwitch || configuration.GetValue("UseRedis", false),
         RedisPort: configuration.GetValue<int?>("Ports:Redis") ?? FreeLoopbackPort(),
         UsePostgres: postgresSwitch || configuration.GetValue("UsePostgres", false),

@@ -38,11 +38,12 @@ internal static partial class PortalResourceExtensions
     }
 
     /// <summary>Logs the portal's address once the web app is healthy, so it is the last thing the console shows.</summary>
-    public static IResourceBuilder<ProjectResource> PrintPortalUrlWhenReady(this IResourceBuilder<ProjectResource> web) =>
+    public static IResourceBuilder<ProjectResource> PrintPortalUrlWhenReady(this IResourceBuilder<ProjectResource> web, bool entra) =>
         web.OnResourceReady((resource, ready, _) =>
         {
             var logger = ready.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EmrPortal.AppHost");
-            LogPortalReady(logger, resource.GetEndpoint("http").Url);
+            LogPortalReady(logger, resource.GetEndpoint("http").Url,
+                entra ? "through Entra ID (the development identity provider's sign-in page)" : "as a demo user");
             return Task.CompletedTask;
         });
 
@@ -122,6 +123,6 @@ internal static partial class PortalResourceExtensions
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "EmrPortal is ready: open {PortalUrl} and sign in as a demo user")]
-    private static partial void LogPortalReady(ILogger logger, string portalUrl);
+    [LoggerMessage(Level = LogLevel.Information, Message = "EmrPortal is ready: open {PortalUrl} and sign in {SignIn}")]
+    private static partial void LogPortalReady(ILogger logger, string portalUrl, string signIn);
 }

@@ -16,6 +16,12 @@ public sealed record MeDto(
 
     /// <summary>Whether the caller may start/stop sessions (feature switch on, and owner or Portal.Operator).</summary>
     public bool CanStartStop { get; init; }
+
+    /// <summary>
+    /// The token carried Entra's groups overage claim instead of the groups (the user is in too many): the portal
+    /// cannot read them without Microsoft Graph, so only app roles count for this user.
+    /// </summary>
+    public bool GroupsOverage { get; init; }
 }
 
 /// <summary>One workspace the caller may see (<c>GET /api/v1/workspaces</c>).</summary>

@@ -23,6 +23,7 @@ public sealed class WebHostFixture : WebApplicationFactory<WebApp>
         builder.UseStaticWebAssets();
         builder.UseSetting("Authentication:Mode", "Demo");
         builder.UseSetting("Authentication:Demo:PrivateKeyPem", _pem);
+        builder.UseSetting("Authentication:Demo:AllowInProduction", "true");
         builder.UseSetting("Proxy:BaseUrl", "http://127.0.0.1:9/");
     }
 }

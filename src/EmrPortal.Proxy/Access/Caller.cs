@@ -6,6 +6,10 @@ namespace EmrPortal.Proxy.Access;
 /// <summary>The authenticated user as the proxy sees it: id, display name, app roles and group ids from the token.</summary>
 internal sealed record Caller(string UserId, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups)
 {
+    /// <summary>Entra's overage indicators: <c>_claim_names</c> naming "groups" (JWT) or <c>hasgroups</c> (implicit flow).</summary>
+    public const string ClaimNamesClaim = "_claim_names";
+    public const string HasGroupsClaim = "hasgroups";
+
     public const string ObjectIdClaim = "oid";
     public const string SubjectClaim = "sub";
     public const string NameClaim = "name";
@@ -16,6 +20,9 @@ internal sealed record Caller(string UserId, string Name, IReadOnlyList<string> 
 
     public bool IsAdmin => Roles.Contains(PortalRoles.Admin, StringComparer.Ordinal);
 
+    /// <summary>The token named no groups because the user is in too many of them: group mappings cannot apply.</summary>
+    public bool GroupsOverage { get; init; }
+
     /// <summary>Reads the caller from a validated principal (claims as issued: inbound claim mapping is off).</summary>
     public static Caller From(ClaimsPrincipal user)
     {
@@ -25,7 +32,34 @@ internal sealed record Caller(string UserId, string Name, IReadOnlyList<string> 
             id,
             name,
             Distinct(user.FindAll(RolesClaim)),
-            Distinct(user.FindAll(GroupsClaim)));
+            Distinct(user.FindAll(GroupsClaim)))
+        {
+            GroupsOverage = HasGroupsOverage(user),
+        };
+    }
+
+    private static bool HasGroupsOverage(ClaimsPrincipal user)
+    {
+        if (user.FindFirst(HasGroupsClaim)?.Value is { } hasGroups && string.Equals(hasGroups, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var claimNames = user.FindFirst(ClaimNamesClaim)?.Value;
+        if (string.IsNullOrEmpty(claimNames))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(claimNames);
+            return json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty(GroupsClaim, out _);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Binds a handler's <c>Caller</c> parameter (minimal APIs call this by convention), so no handler reads claims itself.</summary>

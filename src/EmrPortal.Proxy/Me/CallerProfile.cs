@@ -25,6 +25,7 @@ internal sealed class CallerProfile(AccessPolicy policy, WorkspaceCatalog catalo
         {
             CloudUserNames = identity.CloudUserNames(caller),
             CanStartStop = identity.MayStartStop(caller),
+            GroupsOverage = caller.GroupsOverage,
         };
     }
 }

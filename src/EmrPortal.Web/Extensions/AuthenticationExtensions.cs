@@ -38,6 +38,13 @@ public static class AuthenticationExtensions
     {
         var services = builder.Services;
         var mode = ResolveMode(builder.Configuration);
+        if (mode == AuthenticationModes.Demo && builder.Environment.IsProduction())
+        {
+            if (!builder.Configuration.GetValue<bool>(DemoInProductionWarning.AllowKey))
+                throw new InvalidOperationException(
+                    $"Authentication:Mode=Demo is refused when ASPNETCORE_ENVIRONMENT is Production: anyone could sign in as any demo user. Configure Entra ID (AzureAd), or set {DemoInProductionWarning.AllowKey}=true for a throw-away demo installation.");
+            services.AddHostedService<DemoInProductionWarning>();
+        }
 
         services.AddOptions<PortalAuthenticationOptions>()
             .BindConfiguration(PortalAuthenticationOptions.Section)
@@ -120,6 +127,23 @@ public static class AuthenticationExtensions
             await onValidate(context);
         };
     }
+}
+
+/// <summary>Logs, once at start, that demo sign-in runs in a Production environment because a setting allowed it.</summary>
+internal sealed partial class DemoInProductionWarning(ILogger<DemoInProductionWarning> logger) : IHostedService
+{
+    public const string AllowKey = "Authentication:Demo:AllowInProduction";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogDemoInProduction(logger, AllowKey);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo sign-in is running in Production because {Setting}=true: anyone reaching this portal can sign in as any demo user")]
+    private static partial void LogDemoInProduction(ILogger logger, string setting);
 }
 
 /// <summary>The sign-in mode this process runs in (<see cref="AuthenticationModes"/>).</summary>

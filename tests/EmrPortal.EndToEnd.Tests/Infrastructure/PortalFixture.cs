@@ -139,6 +139,11 @@ public sealed class PortalFixture : IAsyncLifetime
         ["Snapshots__FailureBackoff"] = "00:00:01",
         ["Authentication__Mode"] = "Demo",
         ["Authentication__Demo__PublicKeyPem"] = publicKeyPem,
+        // Production settings otherwise, so demo sign-in must be allowed explicitly (it logs a warning at start).
+        ["Authentication__Demo__AllowInProduction"] = "true",
+        // The demo users' cloud identities ("my sessions"), as the AppHost configures them.
+        ["Identity__CloudUsers__viewer__0"] = "emma.schmidt",
+        ["Identity__CloudUsers__admin__0"] = "alice.chen",
         ["Access__Workspaces__w-analytics__0"] = "grp-analytics",
         ["ConnectionStrings__redis"] = redis,
         // A fresh portal database per proxy process: the default (<content root>/data/portal.db) would live in the
@@ -154,6 +159,7 @@ public sealed class PortalFixture : IAsyncLifetime
         ["Proxy__BaseUrl"] = proxy.ToString(),
         ["Authentication__Mode"] = "Demo",
         ["Authentication__Demo__PrivateKeyPem"] = privateKeyPem,
+        ["Authentication__Demo__AllowInProduction"] = "true",
         ["ConnectionStrings__redis"] = redis,
     };
 

@@ -8,7 +8,7 @@ namespace EmrPortal.EndToEnd.Tests.Infrastructure;
 /// </summary>
 internal static class PublishedApps
 {
-    public static readonly string[] Names = ["Emulator", "Proxy", "Web"];
+    public static readonly string[] Names = ["Emulator", "Proxy", "Web", "DevIdentityProvider"];
 
     private static readonly SemaphoreSlim PublishLock = new(1, 1);
     private static string? _root;

@@ -37,6 +37,102 @@ public sealed partial class AppHostSmokeTests
     }
 
     [Fact]
+    public async Task AppHost_entra_switch_signs_in_through_the_development_identity_provider_and_stops_every_process()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var run = await AppHostRun.StartHealthyAsync(TimeSpan.FromMinutes(4), ct,
+            ports => ["--entra", $"--Ports:Identity={ports["identity"]}", $"--Ports:IdentityTunnel={ports["identitytunnel"]}"],
+            "identity", "identitytunnel");
+        var identity = new Uri($"http://localhost:{run.Ports["identity"]}");
+
+        // The portal sends the browser to the provider's sign-in page (code + PKCE, form_post) ...
+        using var browser = new CookieBrowser();
+        using var challenge = await browser.SendAsync(HttpMethod.Get, new Uri(run.Url("web"), "/workspaces/w-analytics/sessions"), null, ct);
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        var authorize = challenge.Headers.Location!;
+        Assert.Equal(identity.Authority, authorize.Authority);
+        Assert.Contains("/oauth2/v2.0/authorize", authorize.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("code_challenge_method=S256", authorize.Query, StringComparison.Ordinal);
+
+        // ... the person picks a user; the provider posts the code back; the web app redeems it with MSAL, whose calls
+        // go to "login.microsoftonline.com" through the provider's tunnel, and returns to the deep link.
+        using var signInPage = await browser.SendAsync(HttpMethod.Get, authorize, null, ct);
+        var signInHtml = await signInPage.Content.ReadAsStringAsync(ct);
+        using var chosen = await browser.SendAsync(HttpMethod.Post, new Uri(authorize.GetLeftPart(UriPartial.Path)),
+            new FormUrlEncodedContent(HiddenFields(signInHtml).Append(new("signin_user", "viewer"))), ct);
+        var formPost = await chosen.Content.ReadAsStringAsync(ct);
+        var callback = new Uri(WebUtility.HtmlDecode(FormAction().Match(formPost).Groups[1].Value));
+        Assert.Equal(new Uri(run.Url("web"), "/signin-oidc"), callback);
+        using var redeemed = await browser.SendAsync(HttpMethod.Post, callback, new FormUrlEncodedContent(HiddenFields(formPost)), ct);
+        Assert.Equal(HttpStatusCode.Redirect, redeemed.StatusCode);
+        Assert.Equal("/workspaces/w-analytics/sessions", redeemed.Headers.Location!.OriginalString);
+        using var stats = await browser.SendAsync(HttpMethod.Get, new Uri(identity, "/admin/stats"), null, ct);
+        Assert.Contains("\"viewer\":{\"signIns\":1,\"codeRedemptions\":1", await stats.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        using var page = await browser.SendAsync(HttpMethod.Get, new Uri(run.Url("web"), "/workspaces/w-analytics/sessions"), null, ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("through Entra ID", await WaitForOutputAsync(run, "EmrPortal is ready", ct), StringComparison.Ordinal);
+
+        var killed = await run.StopAsync(TimeSpan.FromSeconds(45));
+
+        Assert.Empty(killed);
+        Assert.Null(await AppHostRun.StatusAsync(new Uri(identity, "/health/live"), ct));
+    }
+
+    /// <summary>
+    /// Just enough of a browser for the sign-in round trip: cookies per origin, sent back whatever their Secure flag
+    /// (browsers treat http://localhost as secure; HttpClient's cookie container does not), no automatic redirects.
+    /// </summary>
+    private sealed class CookieBrowser : IDisposable
+    {
+        private readonly Dictionary<string, Dictionary<string, string>> _cookies = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+        public async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, HttpContent? content, CancellationToken ct)
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = content };
+            if (_cookies.TryGetValue(url.Authority, out var jar) && jar.Count > 0)
+            {
+                request.Headers.Add("Cookie", string.Join("; ", jar.Select(c => $"{c.Key}={c.Value}")));
+            }
+
+            var response = await _http.SendAsync(request, ct);
+            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+            {
+                jar = _cookies.TryGetValue(url.Authority, out var existing) ? existing : _cookies[url.Authority] = new(StringComparer.Ordinal);
+                foreach (var header in setCookies)
+                {
+                    var pair = header.Split(';', 2)[0].Split('=', 2);
+                    if (header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase))
+                    {
+                        jar.Remove(pair[0]);
+                    }
+                    else
+                    {
+                        jar[pair[0]] = pair.Length > 1 ? pair[1] : "";
+                    }
+                }
+            }
+
+            return response;
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> HiddenFields(string html) =>
+        HiddenField().Matches(html).Select(m => new KeyValuePair<string, string>(
+            WebUtility.HtmlDecode(m.Groups[1].Value), WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
+    private static partial Regex HiddenField();
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
+    private static partial Regex FormAction();
+
+    [Fact]
     public async Task AppHost_postgres_switch_gives_the_proxy_a_local_PostgreSQL_database_that_survives_a_restart_and_stops_cleanly()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,3 +1,5 @@
+using EmrPortal.Proxy;
+using Microsoft.Extensions.DependencyInjection;
 using EmrPortal.Proxy.Tests.Infrastructure;
 
 namespace EmrPortal.Proxy.Tests.Api;
@@ -51,5 +53,39 @@ public sealed class StartupTests
     {
         var ex = await StartFails(new() { ["Authentication:Demo:PublicKeyPem"] = "" });
         Assert.Contains("PublicKeyPem", ex, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_mode_is_refused_in_Production_unless_explicitly_allowed()
+    {
+        var ex = await StartFails(new() { ["environment"] = "Production" });
+        Assert.Contains("refused when ASPNETCORE_ENVIRONMENT is Production", ex, StringComparison.Ordinal);
+        Assert.Contains("Authentication:Demo:AllowInProduction", ex, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_mode_allowed_in_Production_starts_and_warns()
+    {
+        await using var host = new ProxyHost(proxySettings: new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Authentication:Demo:AllowInProduction"] = "true",
+        });
+        _ = host.Proxy.Server;
+
+        Assert.Contains(host.Logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && l.Message.Contains("Demo tokens are accepted in Production", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Demo_cloud_user_mapping_is_not_in_the_production_settings()
+    {
+        await using var host = new ProxyHost(proxySettings: new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Authentication:Demo:AllowInProduction"] = "true",
+        });
+        var options = host.Proxy.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CloudIdentityOptions>>().Value;
+        Assert.Empty(options.CloudUsers);
     }
 }
