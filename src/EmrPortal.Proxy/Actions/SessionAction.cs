@@ -21,4 +21,7 @@ internal enum SessionActionOutcome
     NotFound,
     NotOwner,
     Conflict,
+
+    /// <summary>The caller used up their lookups of ids no snapshot holds (429).</summary>
+    Limited,
 }

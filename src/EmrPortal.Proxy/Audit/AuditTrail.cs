@@ -19,6 +19,7 @@ internal static class AuditOutcomes
     public const string Denied = "denied";
     public const string NotFound = "not-found";
     public const string Conflict = "conflict";
+    public const string Limited = "limited";
 }
 
 /// <summary>

@@ -33,6 +33,10 @@ public static class Extensions
 
         // The cloud client (signing and retries are the client's); our token bucket sits innermost, so each attempt pays.
         services.AddSingleton<OutboundQuota>();
+        services.AddOptions<FairShareOptions>().BindConfiguration(FairShareOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FairShareQuota>();
+        services.AddSingleton<UnknownSessionBudget>();
+        services.AddSingleton<SessionLookup>();
         services.AddTransient<OutboundQuotaHandler>();
         services.AddEmrServerlessSparkClient(builder.Configuration).AddHttpMessageHandler<OutboundQuotaHandler>();
 

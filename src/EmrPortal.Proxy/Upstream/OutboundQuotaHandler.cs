@@ -12,7 +12,7 @@ namespace EmrPortal.Proxy.Upstream;
 /// request that is not for the configured EMR endpoint.
 /// </summary>
 internal sealed partial class OutboundQuotaHandler(
-    OutboundQuota quota,
+    FairShareQuota quota,
     IOptionsMonitor<EmrClientOptions> emrOptions,
     UpstreamHealth health,
     ILogger<OutboundQuotaHandler> logger) : DelegatingHandler
@@ -31,7 +31,8 @@ internal sealed partial class OutboundQuotaHandler(
             : request.Headers.TryGetValues(ActionHeader, out var values) ? values.FirstOrDefault() ?? "Unknown"
             : ActionFromPath(request);
         var account = emr.AccessKeyId ?? "";
-        using var lease = await quota.AcquireAsync(account, action, cancellationToken);
+        // Through the fair-share layer: each user waiting for this bucket gets tokens in turn (see FairShareQuota).
+        using var lease = await quota.AcquireAsync(UpstreamCaller.Id, account, action, cancellationToken);
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
