@@ -52,6 +52,8 @@ public static class Extensions
         services.AddSingleton<VisibleWorkspaces>();
         services.AddSingleton<Redactor>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditRepeats>();
+        services.AddHostedService<AuditRepeatFlusher>();
 
         // The portal database and what lives on it: timeline recording, history, audit log, views, pins, identity.
         builder.AddPortalDatabase();

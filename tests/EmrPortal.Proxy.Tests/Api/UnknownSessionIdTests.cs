@@ -45,6 +45,10 @@ public sealed class UnknownSessionIdTests : IAsyncLifetime
         Assert.Equal(0, _host.Calls.Count("GetSessionCluster"));
         Assert.Equal(0, _host.Calls.Count("StartSessionCluster") + _host.Calls.Count("StopSessionCluster"));
 
+        // 40 identical refusals are one audit entry now (their repeats follow as one entry when the window closes).
+        Assert.Single(_host.Logs.Lines, l => l.Category == "EmrPortal.Proxy.Audit"
+            && l.Values.GetValueOrDefault("UserId") == "user-viewer" && l.Values.GetValueOrDefault("Outcome") == "not-found");
+
         // A session the snapshot holds is still read from upstream (its configs are not in the snapshot).
         var (ok, _) = await _host.GetAsync("viewer", $"/api/v1/workspaces/w-analytics/sessions/{known}");
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
