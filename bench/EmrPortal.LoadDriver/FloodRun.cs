@@ -27,7 +27,11 @@ internal static class FloodRun
         var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "flood"), Concurrency = floodConcurrency };
         using var tokens = new DemoTokens(2);
         await using var emulator = await LocalApp.StartAsync("emulator", emulatorDll, LoadRun.EmulatorEnvironment(o), o.LogDirectory, ct);
-        await using var proxy = await LocalApp.StartAsync("proxy", proxyDll, LoadRun.ProxyEnvironment(emulator, tokens, partitioned: true), o.LogDirectory, ct);
+        // Production settings, the per-user request limit included (the other runs raise it: they measure throughput).
+        var environment = LoadRun.ProxyEnvironment(emulator, tokens, partitioned: true);
+        environment.Remove("RateLimiting__Burst");
+        environment.Remove("RateLimiting__PermitsPerSecond");
+        await using var proxy = await LocalApp.StartAsync("proxy", proxyDll, environment, o.LogDirectory, ct);
         using var http = LoadRun.ProxyClient(proxy, o);
         using var admin = new HttpClient { BaseAddress = emulator.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
 

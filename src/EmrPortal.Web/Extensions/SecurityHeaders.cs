@@ -33,6 +33,8 @@ public static class PipelineExtensions
 {
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // First: everything after it (HSTS, cookies, redirects) sees the scheme the browser used.
+        app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         if (!app.Environment.IsDevelopment())
         {
