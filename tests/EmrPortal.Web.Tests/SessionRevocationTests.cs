@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Bunit;
-using EmrPortal.Web.Components.Shared;
+using EmrPortal.Web.Components.Layout;
 using EmrPortal.Web.Options;
 using EmrPortal.Web.Services;
 using Microsoft.AspNetCore.Mvc.Testing;
