@@ -5,6 +5,7 @@
 #   3. the loopback load run: published Emulator + Proxy as real processes, 50 ms upstream latency, 10k sessions
 #      (cold sequential vs partitioned scan, coalescing, warm closed loop and paced, naive baseline)
 #   4. the soak: 200 clients for 60 s against the proxy with 10 % upstream faults (issue 9)
+#   4b. the flood: one user's 500 random session ids beside another user's detail reads (issue 18)
 #   5. the portal: Playwright + /usr/bin/chromium against the published Web (first row, sort click, memory per circuit)
 # then the report. Budget: under 15 minutes on 2 cores. Loopback only; every process it starts is stopped by PID.
 #
@@ -78,6 +79,11 @@ rm -f "$RES/soak.json"
 timeout 240 dotnet "$DRIVER" soak --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/soak.json" --logs "$RES/logs" "${SOAK_ARGS[@]}" \
   || echo "soak failed (see $RES/logs/soak); the report marks it as not run"
 
+step "Flood (one user's 500 random session ids beside another user's detail reads)"
+rm -f "$RES/flood.json"
+timeout 240 dotnet "$DRIVER" flood --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/flood.json" --logs "$RES/logs" \
+  || echo "flood run failed (see $RES/logs/flood); the report marks it as not run"
+
 step "Portal (Playwright + $CHROMIUM against the published Web)"
 rm -f "$RES/portal.json"
 timeout 300 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --chromium "$CHROMIUM" \
@@ -86,7 +92,7 @@ timeout 300 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --we
 
 step "Report"
 dotnet "$DRIVER" report --micro "$RES/micro.json" --scaling "$RES/scaling.json" --load "$RES/load.json" \
-  --soak "$RES/soak.json" --portal "$RES/portal.json" --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
+  --soak "$RES/soak.json" --portal "$RES/portal.json" --flood "$RES/flood.json" --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
 
 step "Done: $REPORT ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
 sed -n '/^## Closing note/,$p' "$REPORT"

@@ -18,8 +18,9 @@ internal static class BenchReport
     /// still tells it apart from the next class up: 1k→10k, O(n) would be 10× where O(1) is 1×).</summary>
     private const double GrowthTolerance = 2.0;
 
-    public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds, string? source, string? soakPath, string? portalPath)
+    public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds, string? source, string? soakPath, string? portalPath, string? floodPath = null)
     {
+        var flood = floodPath is not null && File.Exists(floodPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(floodPath), BenchJsonContext.Default.FloodResults) : null;
         var soak = soakPath is not null && File.Exists(soakPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(soakPath), BenchJsonContext.Default.SoakResults) : null;
         var portal = portalPath is not null && File.Exists(portalPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(portalPath), BenchJsonContext.Default.PortalResults) : null;
         var micro = JsonSerializer.Deserialize(File.ReadAllBytes(microPath), BenchJsonContext.Default.MicroResults)!;
@@ -62,6 +63,8 @@ internal static class BenchReport
         else failures.Add("soak not run");
         if (portal is not null) WritePortal(md, portal, headlines, failures);
         else failures.Add("portal not run");
+        if (flood is not null) WriteFlood(md, flood, headlines, failures);
+        else failures.Add("flood not run");
         WriteScaling(md, scaling, headlines, failures);
         WriteMicro(md, micro, headlines, failures);
 
@@ -203,6 +206,27 @@ internal static class BenchReport
             md.AppendLine(Inv, $"Note: {note}");
             md.AppendLine();
         }
+    }
+
+    private static void WriteFlood(StringBuilder md, FloodResults r, List<string> headlines, List<string> failures)
+    {
+        var ratioPass = r.P95Ratio <= 2.0;
+        var callsPass = r.UpstreamCallsPerSecond <= 1.0;
+        md.AppendLine("## One user cannot degrade another (issue 18)");
+        md.AppendLine();
+        md.AppendLine(Inv, $"`EmrPortal.LoadDriver flood`: published Emulator and Proxy (default settings) on loopback. A reader reads session details of `{LoadRun.Small}` alone, then while a second user sends {r.RandomIds} requests for random session ids of `{LoadRun.Large}` ({r.Concurrency} in flight, {r.FloodSeconds:F1} s). Upstream calls are counted by the emulator per workspace.");
+        md.AppendLine();
+        md.AppendLine("| | reader alone | reader during the flood | ratio (target ≤ 2×) |");
+        md.AppendLine("|---|---|---|---|");
+        md.AppendLine(Inv, $"| detail p50 | {r.ReaderQuiet.P50Ms:F1} ms | {r.ReaderDuringFlood.P50Ms:F1} ms | {r.ReaderDuringFlood.P50Ms / Math.Max(r.ReaderQuiet.P50Ms, 0.001):F2}× |");
+        md.AppendLine(Inv, $"| detail p95 | {r.ReaderQuiet.P95Ms:F1} ms | {r.ReaderDuringFlood.P95Ms:F1} ms | **{r.P95Ratio:F2}×** {(ratioPass ? "✅" : "❌")} |");
+        md.AppendLine(Inv, $"| requests (failed) | {r.ReaderQuiet.Requests} ({r.ReaderQuiet.Failures}) | {r.ReaderDuringFlood.Requests} ({r.ReaderDuringFlood.Failures}) | |");
+        md.AppendLine();
+        md.AppendLine(Inv, $"Random ids answered: {string.Join(", ", r.FloodStatuses.Select(s => $"{s.Key} × {s.Value}"))}. Upstream GetSessionCluster calls they caused: {r.UpstreamCallsByRandomIds} (**{r.UpstreamCallsPerSecond:F2}/s**, target ≤ 1/s) {(callsPass ? "✅" : "❌")}. Load average at the end: {r.LoadAverage}.");
+        md.AppendLine();
+        headlines.Add(string.Create(Inv, $"Flood of {r.RandomIds} random ids: the other user's detail p95 {r.ReaderQuiet.P95Ms:F1} → {r.ReaderDuringFlood.P95Ms:F1} ms ({r.P95Ratio:F2}×, target ≤ 2×); {r.UpstreamCallsByRandomIds} upstream calls ({r.UpstreamCallsPerSecond:F2}/s, target ≤ 1/s)."));
+        if (!ratioPass) failures.Add("flood: reader p95 ratio above 2×");
+        if (!callsPass) failures.Add("flood: random ids cost more than 1 upstream call/s");
     }
 
     private static void WriteSoak(StringBuilder md, SoakResults r, List<string> headlines, List<string> failures)

@@ -7,7 +7,8 @@ namespace EmrPortal.LoadDriver;
 /// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--paced-rps 400]</c>: the
 /// bounded loopback load run. <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
 /// the bounded soak with upstream faults. <c>portal --emulator --proxy --web --results [--chromium /usr/bin/chromium]</c>:
-/// Playwright timings and server memory per circuit. <c>report --micro m.json --scaling s.json --load l.json
+/// Playwright timings and server memory per circuit. <c>flood --emulator --proxy --results [--random-ids 500]
+/// [--concurrency 8]</c>: one user's random ids beside another's detail reads. <c>report --micro m.json --scaling s.json --load l.json
 /// [--soak s.json] [--portal p.json] --out docs/benchmarks.md</c>: writes the markdown report from the result files.
 /// </summary>
 public static class LoadDriverProgram
@@ -53,11 +54,16 @@ public static class LoadDriverProgram
                     options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
                     options.GetValueOrDefault("chromium") ?? "/usr/bin/chromium",
                     Int(options, "navigations", 20), Int(options, "circuits", 50));
+            case "flood":
+                return await FloodRun.RunAsync(
+                    Required(options, "emulator"), Required(options, "proxy"), Required(options, "results"),
+                    options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
+                    Int(options, "random-ids", 500), Int(options, "concurrency", 8));
             case "report":
                 return BenchReport.Write(
                     Required(options, "micro"), Required(options, "scaling"), Required(options, "load"), Required(options, "out"),
                     options.GetValueOrDefault("total-seconds"), options.GetValueOrDefault("source"),
-                    options.GetValueOrDefault("soak"), options.GetValueOrDefault("portal"));
+                    options.GetValueOrDefault("soak"), options.GetValueOrDefault("portal"), options.GetValueOrDefault("flood"));
             default:
                 return Usage();
         }

@@ -135,10 +135,25 @@ public sealed record PortalResults(
     public IReadOnlyList<IReadOnlyList<double>> FirstRowPhasesMs { get; init; } = [];
 }
 
+/// <summary>One user's flood of random session ids beside another user's detail reads (issue 18).</summary>
+public sealed record FloodResults(
+    DateTimeOffset RunAt,
+    int RandomIds,
+    int Concurrency,
+    double FloodSeconds,
+    LatencySummary ReaderQuiet,
+    LatencySummary ReaderDuringFlood,
+    double P95Ratio,
+    long UpstreamCallsByRandomIds,
+    double UpstreamCallsPerSecond,
+    IReadOnlyDictionary<string, int> FloodStatuses,
+    string LoadAverage);
+
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(MicroResults))]
 [JsonSerializable(typeof(ScalingResults))]
 [JsonSerializable(typeof(LoadResults))]
 [JsonSerializable(typeof(SoakResults))]
 [JsonSerializable(typeof(PortalResults))]
+[JsonSerializable(typeof(FloodResults))]
 public sealed partial class BenchJsonContext : JsonSerializerContext;

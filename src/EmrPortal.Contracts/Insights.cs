@@ -44,7 +44,14 @@ public sealed record AuditEntryDto(
     string Action,
     string? WorkspaceId,
     string? SessionClusterId,
-    string Outcome);
+    string Outcome)
+{
+    /// <summary>How many identical denials this entry stands for (repeats within a short window are aggregated).</summary>
+    public int Count { get; init; } = 1;
+
+    /// <summary>When the last repeat happened; null for a single occurrence.</summary>
+    public DateTimeOffset? LastAt { get; init; }
+}
 
 /// <summary><c>GET /api/v1/audit?page&amp;pageSize&amp;user&amp;action&amp;workspace</c> (Portal.Admin only).</summary>
 public sealed record AuditPageDto(IReadOnlyList<AuditEntryDto> Items, int TotalCount, int Page, int PageSize);

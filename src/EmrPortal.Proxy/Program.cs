@@ -12,6 +12,6 @@ builder.AddProblemResponses();
 var app = builder.Build();
 app.UseProxyPipeline();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
+app.MapProxyOpenApi();
 app.MapProxyApi();
 app.Run();

@@ -62,6 +62,12 @@ public sealed class AuditEntry
     public string? WorkspaceId { get; set; }
     public string? SessionClusterId { get; set; }
     public required string Outcome { get; set; }
+
+    /// <summary>Identical denials (same user, action, workspace, outcome) within a short window share one entry.</summary>
+    public int Count { get; set; } = 1;
+
+    /// <summary>When the last of <see cref="Count"/> repeats happened (null for a single occurrence).</summary>
+    public DateTimeOffset? LastAt { get; set; }
 }
 
 /// <summary>A named session-list query shared with everyone who may see the workspace.</summary>

@@ -6,7 +6,8 @@ namespace EmrPortal.PortalData.Stores;
 
 /// <summary>An audit record on its way to the database (already cleaned of control characters by the caller).</summary>
 public sealed record AuditRecord(
-    DateTimeOffset At, string UserId, string? UserName, string Action, string? WorkspaceId, string? SessionClusterId, string Outcome);
+    DateTimeOffset At, string UserId, string? UserName, string Action, string? WorkspaceId, string? SessionClusterId, string Outcome,
+    int Count = 1, DateTimeOffset? LastAt = null);
 
 /// <summary>Audit filters: exact user id or display name, exact action, exact workspace.</summary>
 public sealed record AuditQuery(int Page, int PageSize, string? User, string? Action, string? WorkspaceId);
@@ -31,6 +32,8 @@ public sealed class AuditLog(IPortalDbFactory factory)
             WorkspaceId = Clip(r.WorkspaceId, PortalDbContext.IdLength),
             SessionClusterId = Clip(r.SessionClusterId, PortalDbContext.IdLength),
             Outcome = Clip(r.Outcome, PortalDbContext.OutcomeLength)!,
+            Count = r.Count,
+            LastAt = r.LastAt,
         }));
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -58,7 +61,7 @@ public sealed class AuditLog(IPortalDbFactory factory)
         var items = await entries
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
             .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
-            .Select(a => new AuditEntryDto(a.Id, a.At, a.UserId, a.UserName, a.Action, a.WorkspaceId, a.SessionClusterId, a.Outcome))
+            .Select(a => new AuditEntryDto(a.Id, a.At, a.UserId, a.UserName, a.Action, a.WorkspaceId, a.SessionClusterId, a.Outcome) { Count = a.Count, LastAt = a.LastAt })
             .ToListAsync(cancellationToken);
         return new AuditPageDto(items, total, query.Page, query.PageSize);
     }

@@ -24,4 +24,6 @@ internal enum SessionActionOutcome
     Conflict,
     /// <summary>Sent, answer lost (5xx, timeout, dropped after sending): may have been applied; not sent again.</summary>
     Unconfirmed,
+    /// <summary>The caller used up their lookups of ids no snapshot holds (429).</summary>
+    Limited,
 }

@@ -8,15 +8,28 @@ namespace EmrPortal.Proxy.Actions;
 
 /// <summary>Starts or stops a session for a caller who may (owner, Portal.Operator, Portal.Admin); every attempt audited.</summary>
 internal sealed class SessionActions(
-    SnapshotStore store, SessionDetails details, CloudIdentity identity, IEmrServerlessSparkClient client, AuditTrail audit)
+    SnapshotStore store, SessionDetails details, SessionLookup lookup, CloudIdentity identity, IEmrServerlessSparkClient client, AuditTrail audit)
 {
     /// <summary>The outcome and, when done, the session's state read fresh afterwards.</summary>
     public async Task<(SessionActionOutcome Outcome, string? State)> RunAsync(
         SessionAction action, Caller caller, string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
     {
-        // Ownership from the freshest data at hand: the snapshot, else the session's own detail.
+        // Ownership from the freshest data at hand: the snapshot, else the session's own detail (an id a fresh
+        // snapshot does not hold is not found at no upstream cost; see SessionLookup).
         var (snapshot, _) = await store.GetAsync(workspaceId, cancellationToken);
-        var session = snapshot.Find(sessionClusterId) ?? (await details.GetAsync(workspaceId, sessionClusterId, cancellationToken)).Detail?.Summary;
+        var session = snapshot.Find(sessionClusterId);
+        if (session is null)
+        {
+            var found = await lookup.GetAsync(caller, workspaceId, sessionClusterId, cancellationToken);
+            if (found.Status == SessionLookupStatus.Limited)
+            {
+                audit.Record(caller, action.AuditAction, workspaceId, sessionClusterId, AuditOutcomes.Limited);
+                return (SessionActionOutcome.Limited, null);
+            }
+
+            session = found.Detail?.Summary;
+        }
+
         if (session is null)
         {
             audit.Record(caller, action.AuditAction, workspaceId, sessionClusterId, AuditOutcomes.NotFound);
@@ -29,6 +42,7 @@ internal sealed class SessionActions(
             return (SessionActionOutcome.NotOwner, null);
         }
 
+        using var charged = UpstreamCaller.Begin(caller.UserId);
         try
         {
             _ = action == SessionAction.Start

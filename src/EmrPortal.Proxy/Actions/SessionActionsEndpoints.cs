@@ -43,6 +43,7 @@ public static class SessionActionsEndpoints
         {
             (SessionActionOutcome.Done, var state) => TypedResults.Ok(new SessionActionResultDto(workspaceId, sessionClusterId, action.Name, state)),
             (SessionActionOutcome.NotFound, _) => ApiProblems.SessionNotFound(),
+            (SessionActionOutcome.Limited, _) => ApiProblems.TooManyUnknownLookups(TimeSpan.FromSeconds(1)),
             (SessionActionOutcome.NotOwner, _) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: "Only the session's owner, Portal.Operator or Portal.Admin may start or stop it."),
             (SessionActionOutcome.Unconfirmed, var state) => TypedResults.Accepted((string?)null,

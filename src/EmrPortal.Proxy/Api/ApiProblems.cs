@@ -35,4 +35,9 @@ internal static class ApiProblems
 
     public static ProblemHttpResult SessionNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such session in this workspace.");
+
+    public static ProblemHttpResult TooManyUnknownLookups(TimeSpan retryAfter) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
+            detail: "Too many lookups of sessions the portal does not know yet; try again shortly.",
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) });
 }

@@ -86,7 +86,7 @@ public static class AuthenticationExtensions
                     ValidateAudience = true,
                     ValidateLifetime = true,
                     ValidateIssuerSigningKey = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = DemoClockSkew,
                 };
                 o.Events = new JwtBearerEvents { OnTokenValidated = RejectLongLivedDemoTokens };
             });
@@ -143,7 +143,11 @@ public static class AuthenticationExtensions
         return ecdsa;
     }
 
-    /// <summary>Demo tokens are short-lived by contract: anything valid for more than 10 minutes is refused.</summary>
+    /// <summary>
+    /// Demo tokens are short-lived by contract: anything valid for more than 10 minutes is refused — counted from the
+    /// server's clock now, not from the token's own <c>iat</c> (a token claiming to be issued in the future would
+    /// otherwise stay valid for as long as its issuer liked).
+    /// </summary>
     private static Task RejectLongLivedDemoTokens(TokenValidatedContext context)
     {
         if (context.SecurityToken is not JsonWebToken token)
@@ -152,14 +156,21 @@ public static class AuthenticationExtensions
             return Task.CompletedTask;
         }
 
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var start = token.IssuedAt != DateTime.MinValue ? token.IssuedAt : token.ValidFrom;
         if (start == DateTime.MinValue || token.ValidTo == DateTime.MinValue || token.ValidTo - start > MaxDemoTokenLifetime)
         {
             context.Fail("Demo tokens must carry iat (or nbf) and exp at most 10 minutes apart.");
         }
+        else if (token.ValidTo - now > MaxDemoTokenLifetime + DemoClockSkew || start - now > DemoClockSkew)
+        {
+            context.Fail("Demo tokens may be valid for at most 10 minutes from now and may not be issued in the future.");
+        }
 
         return Task.CompletedTask;
     }
+
+    private static readonly TimeSpan DemoClockSkew = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Logs, once at start, that demo tokens are accepted in a Production environment because a setting allowed it.</summary>

@@ -38,6 +38,10 @@ public static class Extensions
 
         // The cloud client (signing and retries are the client's); our token bucket sits innermost, so each attempt pays.
         services.AddSingleton<OutboundQuota>();
+        services.AddOptions<FairShareOptions>().BindConfiguration(FairShareOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FairShareQuota>();
+        services.AddSingleton<UnknownSessionBudget>();
+        services.AddSingleton<SessionLookup>();
         services.AddTransient<OutboundQuotaHandler>();
         var emrClient = services.AddEmrServerlessSparkClient(builder.Configuration).AddHttpMessageHandler<OutboundQuotaHandler>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName)))
@@ -61,6 +65,8 @@ public static class Extensions
         services.AddSingleton<VisibleWorkspaces>();
         services.AddSingleton<Redactor>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditRepeats>();
+        services.AddHostedService<AuditRepeatFlusher>();
 
         // The portal database and what lives on it: timeline recording, history, audit log, views, pins, identity.
         builder.AddPortalDatabase();

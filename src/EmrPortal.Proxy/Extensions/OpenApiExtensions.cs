@@ -22,3 +22,18 @@ internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransfor
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// The OpenAPI document describes every route and parameter: anonymous only in Development or when
+/// <c>OpenApi:AllowAnonymous=true</c>; elsewhere only signed-in callers (the API's own policy) get it.
+/// </summary>
+public static class OpenApiEndpointExtensions
+{
+    public static IEndpointConventionBuilder MapProxyOpenApi(this WebApplication app)
+    {
+        var document = app.MapOpenApi();
+        return app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("OpenApi:AllowAnonymous")
+            ? document.AllowAnonymous()
+            : document.RequireAuthorization();
+    }
+}

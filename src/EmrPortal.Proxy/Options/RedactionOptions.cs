@@ -13,9 +13,30 @@ public sealed class RedactionOptions
     /// </summary>
     public List<string> KeyPatterns { get; set; } = [];
 
+    /// <summary>
+    /// Patterns of six or more letters also match inside a run-together segment (<c>DBPASSWORD</c>, <c>sfpassword</c>,
+    /// <c>apikey</c>, <c>accesskeysecret</c>), so compound names are listed as words (<c>api key</c>) to get that.
+    /// </summary>
     public static readonly IReadOnlyList<string> DefaultKeyPatterns =
     [
         "password", "passwords", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "key", "keys",
         "keytab", "credential", "credentials", "private", "signature", "jaas", "sas", "auth", "authorization", "cookie",
+        "pat", "sig", "api key", "apikey", "access key", "secret key", "client secret", "private key", "auth token",
+        "access token", "refresh token", "session token", "security token", "bearer", "connection string",
+    ];
+
+    /// <summary>
+    /// Words that, right after a pattern, make the key describe a secret rather than hold one
+    /// (<c>spark.ssl.keyStoreType</c>, <c>spark.io.encryption.keySizeBits</c>, <c>fs.oss.credentials.provider</c>,
+    /// <c>es.net.http.auth.user</c>). Configured values replace the defaults.
+    /// </summary>
+    public List<string> DescriptorWords { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultDescriptorWords =
+    [
+        "type", "types", "size", "bits", "length", "algorithm", "algorithms", "provider", "providers", "class", "enabled",
+        "enable", "store", "path", "file", "dir", "location", "alias", "count", "interval", "timeout", "mode", "format",
+        "version", "manager", "factory", "expiry", "ttl", "name", "names", "required", "generator", "user", "username",
+        "principal", "method", "mechanism", "scheme", "protocol", "endpoint", "uri", "url",
     ];
 }

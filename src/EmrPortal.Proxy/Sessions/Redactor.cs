@@ -4,20 +4,25 @@ using Microsoft.Extensions.Options;
 namespace EmrPortal.Proxy.Sessions;
 
 /// <summary>
-/// Hides <c>applicationConfigs</c> values whose key looks secret. Keys are compared word by word (see
-/// <see cref="RedactionOptions.KeyPatterns"/>), so <c>fs.oss.accessKeySecret</c> and <c>spark.ssl.keyPassword</c> are
-/// hidden while <c>spark.monkey.count</c> is not.
+/// Hides secrets in <c>applicationConfigs</c>. A key is secret when its words (see
+/// <see cref="RedactionOptions.KeyPatterns"/>) contain a pattern, or when one of its segments — lower-cased, split only
+/// at <c>.</c>, <c>_</c>, <c>-</c> — contains a long pattern run together (<c>DBPASSWORD</c>, <c>accesskeysecret</c>,
+/// <c>apikey</c>); a match followed by a word that only describes a secret (<c>keyStoreType</c>, <c>keySizeBits</c>,
+/// <c>credentials.provider</c>, <c>auth.username</c>) does not count. Values are scanned too (<see cref="SecretValueScanner"/>): a JDBC password
+/// or a token inside an innocent-looking key is masked where it stands. So <c>fs.oss.accessKeySecret</c> and
+/// <c>spark.ssl.keyPassword</c> are hidden while <c>spark.monkey.count</c> is not.
 /// </summary>
 internal sealed class Redactor
 {
-    private readonly IOptionsMonitor<RedactionOptions> _options;
-    private volatile string[][] _patterns;
+    /// <summary>Patterns at least this long also match inside a run-together segment (<c>sfpassword</c>).</summary>
+    private const int MinFragmentLength = 6;
+
+    private volatile Compiled _compiled;
 
     public Redactor(IOptionsMonitor<RedactionOptions> options)
     {
-        _options = options;
-        _patterns = Compile(options.CurrentValue);
-        options.OnChange(o => _patterns = Compile(o));
+        _compiled = Compile(options.CurrentValue);
+        options.OnChange(o => _compiled = Compile(o));
     }
 
     public bool IsSecretKey(string? key)
@@ -27,16 +32,59 @@ internal sealed class Redactor
             return false;
         }
 
+        var compiled = _compiled;
         var words = SplitWords(key);
-        foreach (var pattern in _patterns)
+        foreach (var pattern in compiled.Patterns)
         {
-            if (ContainsRun(words, pattern))
+            if (ContainsRun(words, pattern, compiled.Descriptors))
+            {
+                return true;
+            }
+        }
+
+        if (compiled.Fragments.Length == 0)
+        {
+            return false;
+        }
+
+        var segments = key.Split(SegmentSeparators, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (!compiled.Fragments.Any(f => segment.Contains(f, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            // "passwordFile", "secret.name": the segment names where a secret is, not the secret.
+            var own = SplitWords(segment);
+            var next = i + 1 < segments.Length ? SplitWords(segments[i + 1]) : [];
+            if (!compiled.Descriptors.Contains(own[^1].ToLowerInvariant())
+                && (next.Length == 0 || !compiled.Descriptors.Contains(next[0].ToLowerInvariant())))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The value to show to someone who may not see secrets, and whether anything was hidden.</summary>
+    public (string? Value, bool Hidden) Redact(string? key, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return (value, false);
+        }
+
+        if (IsSecretKey(key))
+        {
+            return (ApplicationConfigDto.RedactedValue, true);
+        }
+
+        return SecretValueScanner.Mask(value, IsSecretKey, ApplicationConfigDto.RedactedValue) is { } masked
+            ? (masked, true)
+            : (value, false);
     }
 
     /// <summary>The contract shape of a detail; <paramref name="reveal"/> (admins, audited) leaves values as they are.</summary>
@@ -46,9 +94,9 @@ internal sealed class Redactor
         var configs = new List<ApplicationConfigDto>(detail.ApplicationConfigs.Count);
         foreach (var c in detail.ApplicationConfigs)
         {
-            var hide = !reveal && c.Value is { Length: > 0 } && IsSecretKey(c.Key);
-            redactedAny |= hide;
-            configs.Add(new ApplicationConfigDto(c.FileName, c.Key, hide ? ApplicationConfigDto.RedactedValue : c.Value, hide));
+            var (value, hidden) = reveal ? (c.Value, false) : Redact(c.Key, c.Value);
+            redactedAny |= hidden;
+            configs.Add(new ApplicationConfigDto(c.FileName, c.Key, value, hidden));
         }
 
         return new SessionDetailDto(
@@ -65,13 +113,28 @@ internal sealed class Redactor
             asOf);
     }
 
-    private static string[][] Compile(RedactionOptions options)
+    private static readonly char[] SegmentSeparators = ['.', '_', '-', ' ', ':', '/'];
+
+    private static Compiled Compile(RedactionOptions options)
     {
         var source = options.KeyPatterns.Count > 0 ? options.KeyPatterns : RedactionOptions.DefaultKeyPatterns;
-        return source.Where(p => !string.IsNullOrWhiteSpace(p)).Select(SplitWords).Where(w => w.Length > 0).ToArray();
+        var patterns = source.Where(p => !string.IsNullOrWhiteSpace(p)).Select(SplitWords).Where(w => w.Length > 0).ToArray();
+        var fragments = patterns
+            .Select(p => string.Concat(p).ToLowerInvariant())
+            .Where(f => f.Length >= MinFragmentLength)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        var descriptors = (options.DescriptorWords.Count > 0 ? options.DescriptorWords : RedactionOptions.DefaultDescriptorWords)
+            .Select(d => d.Trim().ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+        return new Compiled(patterns, fragments, descriptors);
     }
 
-    private static bool ContainsRun(string[] words, string[] pattern)
+    /// <summary>
+    /// The pattern's words appear consecutively in the key and the word after them (if any) is not a descriptor:
+    /// <c>keyPassword</c> and <c>accessKeyId</c> hold secrets, <c>keyStoreType</c> and <c>credentials.provider</c> describe them.
+    /// </summary>
+    private static bool ContainsRun(string[] words, string[] pattern, HashSet<string> descriptors)
     {
         for (var i = 0; i + pattern.Length <= words.Length; i++)
         {
@@ -81,7 +144,8 @@ internal sealed class Redactor
                 all = string.Equals(words[i + j], pattern[j], StringComparison.OrdinalIgnoreCase);
             }
 
-            if (all)
+            var after = i + pattern.Length;
+            if (all && (after == words.Length || !descriptors.Contains(words[after].ToLowerInvariant())))
             {
                 return true;
             }
@@ -89,6 +153,8 @@ internal sealed class Redactor
 
         return false;
     }
+
+    private sealed record Compiled(string[][] Patterns, string[] Fragments, HashSet<string> Descriptors);
 
     /// <summary>Splits at non-alphanumerics, lower→upper (<c>accessKey</c>), acronym→word (<c>AWSSecret</c>) and letter↔digit.</summary>
     internal static string[] SplitWords(string text)

@@ -13,14 +13,15 @@ internal static partial class SessionMapper
     public static SessionSummaryDto ToSummary(SessionCluster s, string workspaceId) => new(
         WorkspaceId: workspaceId,
         SessionClusterId: s.SessionClusterId ?? "",
-        Name: s.Name,
+        // Names are other people's text: no control or bidi characters reach a list, detail, CSV or title.
+        Name: DisplayText.Neutralize(s.Name),
         State: s.State,
         StateChangeReasonCode: s.StateChangeReason?.Code,
         StateChangeReasonMessage: s.StateChangeReason?.Message,
         Kind: s.Kind,
-        QueueName: s.QueueName,
+        QueueName: DisplayText.Neutralize(s.QueueName),
         UserId: s.UserId,
-        UserName: s.UserName,
+        UserName: DisplayText.Neutralize(s.UserName),
         ReleaseVersion: s.ReleaseVersion,
         DisplayReleaseVersion: s.DisplayReleaseVersion,
         GmtCreate: s.GmtCreate,

@@ -99,8 +99,15 @@ public static class SessionsEndpoints
         }
 
         s.Listing.Prefetch();
-        var lookup = await s.Details.GetAsync(workspaceId, sessionClusterId, cancellationToken);
-        if (lookup.Detail is null)
+        // Unknown ids are answered from a fresh snapshot at no upstream cost (see SessionLookup).
+        var found = await s.Details.GetAsync(caller, workspaceId, sessionClusterId, cancellationToken);
+        if (found.Status == SessionLookupStatus.Limited)
+        {
+            s.Audit.Record(caller, action, workspaceId, sessionClusterId, AuditOutcomes.Limited);
+            return ApiProblems.TooManyUnknownLookups(found.RetryAfter);
+        }
+
+        if (found.Lookup is not { Detail: not null } lookup)
         {
             s.Audit.Record(caller, action, workspaceId, sessionClusterId, AuditOutcomes.NotFound);
             return ApiProblems.SessionNotFound();
@@ -114,4 +121,4 @@ public static class SessionsEndpoints
 }
 
 /// <summary>What a detail request needs, bound from the container as one parameter.</summary>
-internal sealed record SessionDetailServices(SessionDetails Details, Redactor Redactor, AuditTrail Audit, SessionListing Listing);
+internal sealed record SessionDetailServices(SessionLookup Details, Redactor Redactor, AuditTrail Audit, SessionListing Listing);

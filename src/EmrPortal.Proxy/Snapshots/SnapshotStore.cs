@@ -129,6 +129,26 @@ internal sealed partial class SnapshotStore(
     /// <summary>The current snapshot without triggering anything (e.g. counts on the workspace list).</summary>
     public Snapshot? Peek(string workspaceId) => _entries.TryGetValue(workspaceId, out var e) ? e.Current : null;
 
+    /// <summary>
+    /// The current snapshot if it is fresh (younger than its fresh TTL and not invalidated), else null; marks the
+    /// workspace watched and starts a refresh when it is not fresh, without waiting for it.
+    /// </summary>
+    public Snapshot? PeekFresh(string workspaceId)
+    {
+        var entry = _entries.GetOrAdd(workspaceId, static id => new Entry(id));
+        var now = time.GetUtcNow();
+        entry.Touch(now);
+        if (entry.Current is { } current
+            && now - current.AsOf < options.CurrentValue.FreshTtlFor(current.UpstreamPages)
+            && !entry.IsInvalidated(current))
+        {
+            return current;
+        }
+
+        _ = StartRefresh(entry, now);
+        return null;
+    }
+
     public ScanStatusDto Status(string workspaceId)
     {
         if (!_entries.TryGetValue(workspaceId, out var e))

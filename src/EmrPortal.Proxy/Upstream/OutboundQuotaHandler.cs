@@ -14,7 +14,7 @@ namespace EmrPortal.Proxy.Upstream;
 /// workspace costs one upstream call per <see cref="SnapshotOptions.PermissionDeniedTtl"/>, whatever asks.
 /// </summary>
 internal sealed partial class OutboundQuotaHandler(
-    OutboundQuota quota,
+    FairShareQuota quota,
     IOptionsMonitor<EmrClientOptions> emrOptions,
     UpstreamHealth health,
     WorkspacePermissions permissions,
@@ -40,7 +40,8 @@ internal sealed partial class OutboundQuotaHandler(
         }
 
         var account = emr.AccessKeyId ?? "";
-        using var lease = await quota.AcquireAsync(account, action, cancellationToken);
+        // Through the fair-share layer: each user waiting for this bucket gets tokens in turn (see FairShareQuota).
+        using var lease = await quota.AcquireAsync(UpstreamCaller.Id, account, action, cancellationToken);
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);

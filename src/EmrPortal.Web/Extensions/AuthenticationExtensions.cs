@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using EmrPortal.Web.Options;
 using EmrPortal.Web.Services;
 using Microsoft.AspNetCore.Authentication;
@@ -83,6 +84,10 @@ public static class AuthenticationExtensions
             .Configure<IOptions<PortalAuthenticationOptions>, IHostEnvironment, TimeProvider>((cookie, auth, env, time) =>
                 ConfigureCookie(cookie, auth.Value, env, time, mode));
 
+        services.AddSingleton<PortalSessionStore>();
+        services.AddScoped<SessionEndState>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionActivityCircuitHandler>();
+
         services.AddAuthorizationBuilder()
             // Every endpoint needs a signed-in user unless it says otherwise (sign-in page, static assets, health).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
@@ -111,7 +116,23 @@ public static class AuthenticationExtensions
         {
             // Sliding renewals reset IssuedUtc; the absolute timeout counts from this first sign-in instead.
             context.Properties.Items.TryAdd(SignedInAtKey, time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            // A first sign-in gets a server-side session record; the cookie carries only its id.
+            if (context.Principal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == PortalSessionStore.SessionIdClaim))
+            {
+                var sessions = context.HttpContext.RequestServices.GetRequiredService<PortalSessionStore>();
+                var sessionId = await sessions.CreateAsync(context.Principal.UserId() ?? "", context.HttpContext.RequestAborted);
+                identity.AddClaim(new Claim(PortalSessionStore.SessionIdClaim, sessionId));
+            }
+
             await onSigningIn(context);
+        };
+        var onSigningOut = cookie.Events.OnSigningOut;
+        cookie.Events.OnSigningOut = async context =>
+        {
+            // Ends the session for every cookie copy, tab and instance, not just this browser's cookie.
+            var sessions = context.HttpContext.RequestServices.GetRequiredService<PortalSessionStore>();
+            await sessions.RevokeAsync(PortalSessionStore.SessionIdOf(context.HttpContext.User), context.HttpContext.RequestAborted);
+            await onSigningOut(context);
         };
         var onValidate = cookie.Events.OnValidatePrincipal;
         cookie.Events.OnValidatePrincipal = async context =>
@@ -124,6 +145,16 @@ public static class AuthenticationExtensions
                 await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                 return;
             }
+
+            // The server-side record decides: revoked (signed out anywhere) or idle/absolute timeout → signed out.
+            var sessions = context.HttpContext.RequestServices.GetRequiredService<PortalSessionStore>();
+            if (!await sessions.TouchAsync(PortalSessionStore.SessionIdOf(context.Principal), context.HttpContext.RequestAborted))
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                return;
+            }
+
             await onValidate(context);
         };
     }

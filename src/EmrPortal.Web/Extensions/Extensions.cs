@@ -37,6 +37,7 @@ public static class Extensions
             });
         services.AddMudServices();
 
+        builder.AddPortalForwardedHeaders();
         builder.AddRedisIfConfigured();
         builder.AddPortalAuthentication();
         builder.AddProxyClient();

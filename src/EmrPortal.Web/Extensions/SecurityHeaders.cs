@@ -55,6 +55,8 @@ public static class PipelineExtensions
 {
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // First: everything after it (HSTS, cookies, redirects) sees the scheme the browser used.
+        app.UseForwardedHeaders();
         var mode = app.Services.GetRequiredService<PortalAuthenticationMode>();
         app.UseMiddleware<SecurityHeadersMiddleware>(SecurityHeadersMiddleware.PolicyFor(
             mode.IsDemo ? [] : SecurityHeadersMiddleware.SignInOrigins(app.Configuration)));

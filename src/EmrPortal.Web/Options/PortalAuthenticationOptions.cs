@@ -20,7 +20,11 @@ public sealed class PortalAuthenticationOptions
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>How often an open circuit re-checks the user against the proxy.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How often an open circuit re-checks its sign-in session (revoked, timed out).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often, at most, that re-check also asks the proxy whether the user is still accepted (<c>/api/v1/me</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ProxyRecheckInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -7,23 +7,43 @@ using Microsoft.Extensions.Options;
 namespace EmrPortal.Web.Services;
 
 /// <summary>
-/// Re-checks an open circuit's user against the proxy (<c>/api/v1/me</c>) every few minutes, so a user whose access
-/// was revoked (or whose Entra session ended) loses the circuit too, not only their next page load. A proxy that is
-/// merely unavailable does not sign anybody out.
+/// Re-checks an open circuit's user every <see cref="PortalAuthenticationOptions.RevalidationInterval"/> (30 s): first
+/// the server-side sign-in session (<see cref="PortalSessionStore"/>: signed out in another tab or on another
+/// instance, idle or absolute timeout → the circuit is signed out and goes to the signed-out page), and every
+/// <see cref="PortalAuthenticationOptions.ProxyRecheckInterval"/> the proxy (<c>/api/v1/me</c>), so a user whose
+/// access was revoked loses the circuit too. A proxy that is merely unavailable does not sign anybody out.
 /// </summary>
 public sealed partial class ProxyRevalidatingAuthenticationStateProvider(
     ILoggerFactory loggerFactory,
     IServiceScopeFactory scopeFactory,
-    IOptions<PortalAuthenticationOptions> options) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+    IOptions<PortalAuthenticationOptions> options,
+    PortalSessionStore sessions,
+    SessionEndState sessionEnd,
+    TimeProvider time) : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ProxyRevalidatingAuthenticationStateProvider>();
+    private DateTimeOffset _lastProxyCheck = time.GetUtcNow();
 
     protected override TimeSpan RevalidationInterval => options.Value.RevalidationInterval;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        ValidateAsync(authenticationState.User, cancellationToken);
+
+    /// <summary>One revalidation of the circuit's user (what the base class calls every interval).</summary>
+    public async Task<bool> ValidateAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var user = authenticationState.User;
         if (user.Identity?.IsAuthenticated != true) return true;
+
+        if (!await sessions.IsLiveAsync(PortalSessionStore.SessionIdOf(user), cancellationToken))
+        {
+            sessionEnd.Ended = true;
+            LogSessionEnded(_logger);
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (now - _lastProxyCheck < options.Value.ProxyRecheckInterval) return true;
+        _lastProxyCheck = now;
 
         // Revalidation runs outside any circuit activity: give the check its own scope with this user.
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -33,6 +53,9 @@ public sealed partial class ProxyRevalidatingAuthenticationStateProvider(
         if (!valid) LogUserNoLongerValid(_logger);
         return valid;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A circuit's sign-in session ended (signed out elsewhere or timed out); the circuit is signed out")]
+    private static partial void LogSessionEnded(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A circuit's user is no longer accepted by the proxy; the circuit is signed out")]
     private static partial void LogUserNoLongerValid(ILogger logger);

@@ -23,12 +23,15 @@ public sealed class SignInRequiredException(string message, Exception? inner = n
 public sealed class EntraProxyTokenSource(
     ITokenAcquisition tokenAcquisition,
     ICircuitUserAccessor userAccessor,
+    PortalSessionStore sessions,
     IOptions<ProxyOptions> proxyOptions) : IProxyTokenSource
 {
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         var user = userAccessor.User;
         if (user.Identity?.IsAuthenticated != true) throw new SignInRequiredException("Not signed in.");
+        if (!await sessions.IsLiveAsync(PortalSessionStore.SessionIdOf(user), cancellationToken))
+            throw new SignInRequiredException("The sign-in session has ended.");
         try
         {
             return await tokenAcquisition.GetAccessTokenForUserAsync(
@@ -46,14 +49,16 @@ public sealed class EntraProxyTokenSource(
     }
 }
 
-/// <summary>Demo mode: the circuit user's demo token, minted by <see cref="DemoTokenIssuer"/>.</summary>
-public sealed class DemoProxyTokenSource(DemoTokenIssuer issuer, ICircuitUserAccessor userAccessor) : IProxyTokenSource
+/// <summary>Demo mode: the circuit user's demo token, minted by <see cref="DemoTokenIssuer"/> only for a live sign-in session.</summary>
+public sealed class DemoProxyTokenSource(DemoTokenIssuer issuer, ICircuitUserAccessor userAccessor, PortalSessionStore sessions) : IProxyTokenSource
 {
-    public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
+    public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         var user = DemoUsers.Find(userAccessor.User.UserId())
             ?? throw new SignInRequiredException("Not signed in as a demo user.");
-        return ValueTask.FromResult(issuer.GetToken(user));
+        if (!await sessions.IsLiveAsync(PortalSessionStore.SessionIdOf(userAccessor.User), cancellationToken))
+            throw new SignInRequiredException("The sign-in session has ended.");
+        return issuer.GetToken(user);
     }
 }
 

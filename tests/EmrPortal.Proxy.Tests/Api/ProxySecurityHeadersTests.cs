@@ -40,6 +40,9 @@ public sealed class ProxySecurityHeadersTests : IAsyncLifetime
         }
 
         await Send("200", "admin", HttpMethod.Get, "/api/v1/workspaces/w-finance/sessions");
+        // A session the snapshot holds: its detail goes upstream (an unknown id is answered 404 from the snapshot).
+        var known = System.Text.Json.JsonDocument.Parse(await responses[0].Response.Content.ReadAsStringAsync(Ct))
+            .RootElement.GetProperty("items")[0].GetProperty("sessionClusterId").GetString();
         await Send("401", null, HttpMethod.Get, "/api/v1/me");
         await Send("403", "outsider", HttpMethod.Get, "/api/v1/workspaces/w-finance/sessions");
         await Send("404 route", "admin", HttpMethod.Get, "/api/v1/nope");
@@ -52,7 +55,7 @@ public sealed class ProxySecurityHeadersTests : IAsyncLifetime
         await _host.EmulatorAdminAsync("PUT", "/admin/faults", """{"errorRate":1.0}""");
         await Send("503", "admin", HttpMethod.Get, "/api/v1/workspaces/w-marketing/sessions");
         await _host.EmulatorAdminAsync("PUT", "/admin/faults", """{"errorRate":0.0,"credentialsRevoked":true}""");
-        await Send("502", "admin", HttpMethod.Get, "/api/v1/workspaces/w-finance/sessions/sc-1111111111111111");
+        await Send("502", "admin", HttpMethod.Get, $"/api/v1/workspaces/w-finance/sessions/{known}");
         await _host.EmulatorAdminAsync("PUT", "/admin/faults", """{"credentialsRevoked":false}""");
         for (var i = 0; i < 45; i++) await Send("429?", "viewer", HttpMethod.Get, "/api/v1/me");
 

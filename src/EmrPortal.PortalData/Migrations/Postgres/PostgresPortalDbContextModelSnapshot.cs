@@ -38,6 +38,12 @@ namespace EmrPortal.PortalData.Migrations.Postgres
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LastAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
