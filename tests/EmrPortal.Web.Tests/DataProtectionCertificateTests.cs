@@ -78,6 +78,7 @@ public sealed class DataProtectionCertificateTests : IDisposable
         {
             builder.UseEnvironment("Production");
             builder.UseSetting("Authentication:Mode", "Demo");
+            builder.UseSetting("Authentication:Demo:AllowInProduction", "true");
             builder.UseSetting("Authentication:Demo:PrivateKeyPem", pem);
             builder.UseSetting("Proxy:BaseUrl", "http://127.0.0.1:9/");
             if (certificatePath is not null)

@@ -52,6 +52,7 @@ public sealed class SecurityRoundTwoTests : IAsyncLifetime
         await using var app = _host.Proxy.WithWebHostBuilder(b =>
         {
             b.UseEnvironment(environment);
+            b.UseSetting("Authentication:Demo:AllowInProduction", "true");
             if (allowAnonymous is not null) b.UseSetting("OpenApi:AllowAnonymous", allowAnonymous);
         });
         using var anonymous = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://proxy.test") });

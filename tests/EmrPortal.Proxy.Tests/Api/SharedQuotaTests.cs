@@ -53,9 +53,15 @@ public sealed class SharedQuotaTests : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var sentByA = new ConcurrentQueue<TimeSpan>();
         var sentByB = new ConcurrentQueue<TimeSpan>();
-        Func<HttpResponseMessage, Task> Record(ConcurrentQueue<TimeSpan> sent) => _ =>
+        // The bucket is per (account, API): only the scans' ListSessionClusters calls share one (other APIs, such as the
+        // scan's workspace and release look-ups, have buckets of their own).
+        Func<HttpResponseMessage, Task> Record(ConcurrentQueue<TimeSpan> sent) => response =>
         {
-            sent.Enqueue(clock.Elapsed);
+            if (response.RequestMessage?.Headers.TryGetValues("x-acs-action", out var actions) == true && actions.Contains("ListSessionClusters"))
+            {
+                sent.Enqueue(clock.Elapsed);
+            }
+
             return Task.CompletedTask;
         };
 

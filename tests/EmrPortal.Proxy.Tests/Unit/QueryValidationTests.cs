@@ -17,7 +17,7 @@ public sealed class QueryValidationTests
     [InlineData(QueryNames.Sort, "bogus")]
     [InlineData(QueryNames.Sort, "connectionToken")]
     [InlineData(QueryNames.Dir, "up")]
-    [InlineData(QueryNames.State, "Sleeping")]
+    [InlineData(QueryNames.State, "Run-ning")]
     [InlineData(QueryNames.Kind, "SPARK")]
     [InlineData(QueryNames.Q, "line\nbreak")]
     public void Bad_value_is_rejected_naming_the_parameter(string parameter, string value)
