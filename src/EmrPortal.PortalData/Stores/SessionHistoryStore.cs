@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using EmrPortal.Contracts;
 using EmrPortal.PortalData.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -12,16 +11,37 @@ namespace EmrPortal.PortalData.Stores;
 
 /// <summary>What the portal knows about a workspace's sessions beyond the current snapshot.</summary>
 /// <param name="Known">Each known session's recorded state and when it entered it.</param>
-/// <param name="Gone">Last known data of sessions upstream no longer lists (<see cref="SessionSummaryDto.NoLongerListed"/> set).</param>
+/// <param name="Gone">Last known data of sessions upstream no longer lists.</param>
 public sealed record WorkspaceHistory(
     string WorkspaceId,
     DateTimeOffset? ScannedAsOf,
     IReadOnlyDictionary<string, KnownState> Known,
-    IReadOnlyList<SessionSummaryDto> Gone)
+    IReadOnlyList<LastKnownSession> Gone)
 {
     public static WorkspaceHistory Empty(string workspaceId) =>
         new(workspaceId, null, new Dictionary<string, KnownState>(StringComparer.Ordinal), []);
 }
+
+/// <summary>
+/// A session as one snapshot showed it. <see cref="SummaryJson"/> is the caller's serialized summary, stored as it is
+/// (the store compares it to detect changes and hands it back for sessions no longer listed; it never interprets it).
+/// </summary>
+public sealed record ObservedSession(
+    string SessionClusterId, string? State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string SummaryJson);
+
+/// <summary>A session upstream no longer lists: its last stored summary and since when it was in its last state.</summary>
+public sealed record LastKnownSession(string SessionClusterId, DateTimeOffset StateSince, string SummaryJson);
+
+/// <summary>One recorded state change.</summary>
+public sealed record ObservedTransition(
+    string WorkspaceId, string SessionClusterId, string? FromState, string ToState, string? ReasonCode, string? ReasonMessage, DateTimeOffset ObservedAt);
+
+/// <summary>A session's recorded transitions (oldest first), whether upstream still lists it, and when it was last seen.</summary>
+public sealed record SessionHistoryTimeline(
+    string WorkspaceId, string SessionClusterId, IReadOnlyList<ObservedTransition> Transitions, bool NoLongerListed, DateTimeOffset? LastSeen);
+
+/// <summary>How many sessions were Running at <see cref="At"/>.</summary>
+public readonly record struct RunningCount(DateTimeOffset At, int Running);
 
 /// <summary>A session's recorded state and since when (see <see cref="KnownSession.StateSince"/>).</summary>
 public readonly record struct KnownState(string State, DateTimeOffset Since);
@@ -40,7 +60,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
     private const int InsertBatch = 100;
 
     public async Task<RecordResult> RecordAsync(
-        string workspaceId, DateTimeOffset asOf, IReadOnlyList<SessionSummaryDto> sessions, CancellationToken cancellationToken)
+        string workspaceId, DateTimeOffset asOf, IReadOnlyList<ObservedSession> sessions, CancellationToken cancellationToken)
     {
         asOf = Truncate(asOf);
         await using var db = factory.CreateDbContext();
@@ -146,7 +166,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
     }
 
     /// <summary>A session's recorded transitions, oldest first; null when the portal never saw the session.</summary>
-    public async Task<SessionTimelineDto?> GetTimelineAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
+    public async Task<SessionHistoryTimeline?> GetTimelineAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         var known = await db.KnownSessions.AsNoTracking()
@@ -156,7 +176,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
         var transitions = await db.StateTransitions.AsNoTracking()
             .Where(t => t.WorkspaceId == workspaceId && t.SessionClusterId == sessionClusterId)
             .OrderBy(t => t.ObservedAt).ThenBy(t => t.Id)
-            .Select(t => new StateTransitionDto(t.WorkspaceId, t.SessionClusterId, t.FromState, t.ToState, t.ReasonCode, t.ReasonMessage, t.ObservedAt))
+            .Select(t => new ObservedTransition(t.WorkspaceId, t.SessionClusterId, t.FromState, t.ToState, t.ReasonCode, t.ReasonMessage, t.ObservedAt))
             .ToListAsync(cancellationToken);
         if (known is null && transitions.Count == 0)
         {
@@ -175,7 +195,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             }
         }
 
-        return new SessionTimelineDto(workspaceId, sessionClusterId, transitions, known?.NoLongerListed ?? false, lastSeen);
+        return new SessionHistoryTimeline(workspaceId, sessionClusterId, transitions, known?.NoLongerListed ?? false, lastSeen);
     }
 
     /// <summary>
@@ -183,7 +203,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
     /// a session counts from the observation that showed it Running until the next transition (or until it was
     /// found no longer listed). Sessions are unknown before their first observation.
     /// </summary>
-    public async Task<IReadOnlyList<RunningPointDto>> GetRunningSeriesAsync(
+    public async Task<IReadOnlyList<RunningCount>> GetRunningSeriesAsync(
         string workspaceId, IReadOnlyList<DateTimeOffset> points, CancellationToken cancellationToken)
     {
         if (points.Count == 0)
@@ -210,7 +230,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             .ToList();
 
         var running = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<RunningPointDto>(points.Count);
+        var result = new List<RunningCount>(points.Count);
         var next = 0;
         foreach (var point in points)
         {
@@ -221,7 +241,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
                 else running.Remove(e.SessionClusterId);
             }
 
-            result.Add(new RunningPointDto(point, running.Count));
+            result.Add(new RunningCount(point, running.Count));
         }
 
         return result;
@@ -267,14 +287,13 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             .Select(k => new { k.SessionClusterId, k.State, k.StateSince, k.NoLongerListed, Json = k.NoLongerListed ? k.SummaryJson : null })
             .ToListAsync(cancellationToken);
         var known = new Dictionary<string, KnownState>(rows.Count, StringComparer.Ordinal);
-        var gone = new List<SessionSummaryDto>();
+        var gone = new List<LastKnownSession>();
         foreach (var row in rows)
         {
             known[row.SessionClusterId] = new KnownState(row.State, row.StateSince);
-            if (row.NoLongerListed && row.Json is not null
-                && JsonSerializer.Deserialize(row.Json, PortalJsonContext.Default.SessionSummaryDto) is { } summary)
+            if (row.NoLongerListed && row.Json is not null)
             {
-                gone.Add(summary with { WorkspaceId = workspaceId, SessionClusterId = row.SessionClusterId, StateSince = row.StateSince, NoLongerListed = true });
+                gone.Add(new LastKnownSession(row.SessionClusterId, row.StateSince, row.Json));
             }
         }
 
@@ -392,16 +411,12 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
     /// <summary>A session as one snapshot showed it, in the form it is stored.</summary>
     private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash)
     {
-        public static Observed From(SessionSummaryDto s)
+        public static Observed From(ObservedSession s)
         {
-            // The stored summary is the snapshot's own data: the per-view enrichments are not part of it.
-            var json = JsonSerializer.Serialize(
-                s with { StateSince = null, NoLongerListed = false, ReleaseOutdated = false, Pinned = false },
-                PortalJsonContext.Default.SessionSummaryDto);
-            var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(json)), 0);
+            var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(s.SummaryJson)), 0);
             var state = Clip(string.IsNullOrEmpty(s.State) ? "Unknown" : s.State, PortalDbContext.StateLength)!;
-            return new Observed(s.SessionClusterId, state, Clip(s.StateChangeReasonCode, PortalDbContext.ReasonCodeLength),
-                Clip(s.StateChangeReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, json, hash);
+            return new Observed(s.SessionClusterId, state, Clip(s.ReasonCode, PortalDbContext.ReasonCodeLength),
+                Clip(s.ReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, s.SummaryJson, hash);
         }
 
         /// <summary>
