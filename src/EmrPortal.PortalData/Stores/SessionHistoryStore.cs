@@ -1,53 +1,10 @@
-using System.Data;
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using EmrPortal.Contracts;
 using EmrPortal.PortalData.Entities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace EmrPortal.PortalData.Stores;
-
-/// <summary>What the portal knows about a workspace's sessions beyond the current snapshot.</summary>
-/// <param name="Known">Each known session's recorded state and when it entered it.</param>
-/// <param name="Gone">Last known data of sessions upstream no longer lists.</param>
-public sealed record WorkspaceHistory(
-    string WorkspaceId,
-    DateTimeOffset? ScannedAsOf,
-    IReadOnlyDictionary<string, KnownState> Known,
-    IReadOnlyList<LastKnownSession> Gone)
-{
-    public static WorkspaceHistory Empty(string workspaceId) =>
-        new(workspaceId, null, new Dictionary<string, KnownState>(StringComparer.Ordinal), []);
-}
-
-/// <summary>
-/// A session as one snapshot showed it. <see cref="SummaryJson"/> is the caller's serialized summary, stored as it is
-/// (the store compares it to detect changes and hands it back for sessions no longer listed; it never interprets it).
-/// </summary>
-public sealed record ObservedSession(
-    string SessionClusterId, string? State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string SummaryJson);
-
-/// <summary>A session upstream no longer lists: its last stored summary and since when it was in its last state.</summary>
-public sealed record LastKnownSession(string SessionClusterId, DateTimeOffset StateSince, string SummaryJson);
-
-/// <summary>One recorded state change.</summary>
-public sealed record ObservedTransition(
-    string WorkspaceId, string SessionClusterId, string? FromState, string ToState, string? ReasonCode, string? ReasonMessage, DateTimeOffset ObservedAt);
-
-/// <summary>A session's recorded transitions (oldest first), whether upstream still lists it, and when it was last seen.</summary>
-public sealed record SessionHistoryTimeline(
-    string WorkspaceId, string SessionClusterId, IReadOnlyList<ObservedTransition> Transitions, bool NoLongerListed, DateTimeOffset? LastSeen);
-
-/// <summary>How many sessions were Running at <see cref="At"/>.</summary>
-public readonly record struct RunningCount(DateTimeOffset At, int Running);
-
-/// <summary>A session's recorded state and since when (see <see cref="KnownSession.StateSince"/>).</summary>
-public readonly record struct KnownState(string State, DateTimeOffset Since);
-
-/// <summary>The outcome of recording one snapshot: <see cref="Skipped"/> when a newer one was already recorded.</summary>
-public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerListed, WorkspaceHistory History);
 
 /// <summary>
 /// Records what snapshot refreshes observe: the diff against the previous recorded snapshot of the workspace (kept in
@@ -55,7 +12,7 @@ public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerLis
 /// sessions a full scan no longer lists are kept as "no longer listed". Recording is idempotent: the workspace's scan
 /// mark serializes recorders and skips snapshots that are not newer, and transitions have a unique key.
 /// </summary>
-public sealed class SessionHistoryStore(IPortalDbFactory factory)
+public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
 {
     private const int InsertBatch = 100;
 
@@ -298,108 +255,6 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
         }
 
         return new WorkspaceHistory(workspaceId, mark, known, gone);
-    }
-
-    /// <summary>Moves the workspace's scan mark to <paramref name="asOf"/> if that is newer; false when it is not.</summary>
-    private static async Task<bool> AdvanceMarkAsync(PortalDbContext db, string workspaceId, DateTimeOffset asOf, CancellationToken cancellationToken)
-    {
-        // One statement on both providers (SQLite ≥ 3.24 and PostgreSQL share the upsert syntax). In PostgreSQL the
-        // row lock it takes is held to commit, so recorders of one workspace queue here instead of interleaving.
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText =
-            """
-            INSERT INTO "WorkspaceScans" ("WorkspaceId", "LastAsOf") VALUES (@w, @t)
-            ON CONFLICT ("WorkspaceId") DO UPDATE SET "LastAsOf" = excluded."LastAsOf"
-            WHERE "WorkspaceScans"."LastAsOf" < excluded."LastAsOf"
-            """;
-        Add(command, "@w", workspaceId);
-        Add(command, "@t", asOf.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
-
-    private static async Task<HashSet<string>> InsertKnownAsync(
-        PortalDbContext db, string workspaceId, List<Observed> rows, DateTimeOffset asOf, CancellationToken cancellationToken)
-    {
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        var connection = db.Database.GetDbConnection();
-        foreach (var chunk in rows.Chunk(InsertBatch))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var sql = new StringBuilder(
-                """INSERT INTO "KnownSessions" ("WorkspaceId", "SessionClusterId", "State", "StateSince", "SummaryJson", "SummaryHash", "FirstSeen", "LastSeen", "NoLongerListed", "NoLongerListedSince") VALUES """);
-            Add(command, "@w", workspaceId);
-            Add(command, "@t", asOf.ToUnixTimeMilliseconds());
-            Add(command, "@f", false);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var o = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@w, @i{i}, @s{i}, @ss{i}, @j{i}, @h{i}, @t, @t, @f, NULL)");
-                Add(command, $"@i{i}", o.Id);
-                Add(command, $"@s{i}", o.State);
-                Add(command, $"@ss{i}", o.FirstStateSince(asOf).ToUnixTimeMilliseconds());
-                Add(command, $"@j{i}", o.Json);
-                Add(command, $"@h{i}", o.Hash);
-            }
-
-            sql.Append(""" ON CONFLICT ("WorkspaceId", "SessionClusterId") DO NOTHING RETURNING "SessionClusterId" """);
-            command.CommandText = sql.ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add(reader.GetString(0));
-            }
-        }
-
-        return inserted;
-    }
-
-    /// <summary>Inserts transitions; one already recorded (same session, instant and state) is left as it is.</summary>
-    internal static async Task<int> InsertTransitionsAsync(PortalDbContext db, IReadOnlyList<StateTransition> transitions, CancellationToken cancellationToken)
-    {
-        var recorded = 0;
-        var connection = db.Database.GetDbConnection();
-        foreach (var chunk in transitions.Chunk(InsertBatch))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var sql = new StringBuilder(
-                """INSERT INTO "StateTransitions" ("WorkspaceId", "SessionClusterId", "FromState", "ToState", "ReasonCode", "ReasonMessage", "ObservedAt") VALUES """);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var t = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@w{i}, @i{i}, @f{i}, @s{i}, @c{i}, @m{i}, @t{i})");
-                Add(command, $"@w{i}", t.WorkspaceId);
-                Add(command, $"@i{i}", t.SessionClusterId);
-                Add(command, $"@f{i}", t.FromState);
-                Add(command, $"@s{i}", t.ToState);
-                Add(command, $"@c{i}", t.ReasonCode);
-                Add(command, $"@m{i}", t.ReasonMessage);
-                Add(command, $"@t{i}", t.ObservedAt.ToUnixTimeMilliseconds());
-            }
-
-            sql.Append(""" ON CONFLICT ("WorkspaceId", "SessionClusterId", "ObservedAt", "ToState") DO NOTHING""");
-            command.CommandText = sql.ToString();
-            recorded += await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return recorded;
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = value switch
-        {
-            long => DbType.Int64,
-            bool => DbType.Boolean,
-            _ => DbType.String,
-        };
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 
     internal static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
