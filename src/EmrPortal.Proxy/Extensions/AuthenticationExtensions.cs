@@ -48,16 +48,7 @@ public static class AuthenticationExtensions
         }
         else if (string.Equals(mode, DemoMode, StringComparison.OrdinalIgnoreCase))
         {
-            if (builder.Environment.IsProduction())
-            {
-                if (!config.GetValue<bool>(DemoInProductionWarning.AllowKey))
-                {
-                    throw new InvalidOperationException(
-                        $"Authentication:Mode=Demo is refused when ASPNETCORE_ENVIRONMENT is Production: demo tokens are no sign-in. Configure Entra ID (AzureAd), or set {DemoInProductionWarning.AllowKey}=true for a throw-away demo installation.");
-                }
-
-                builder.Services.AddHostedService<DemoInProductionWarning>();
-            }
+            DemoInProduction.Guard(builder, "demo tokens are no sign-in, this proxy would trust anyone who reaches the portal");
 
             if (!string.IsNullOrWhiteSpace(config["AzureAd:ClientId"]))
             {
@@ -171,21 +162,4 @@ public static class AuthenticationExtensions
     }
 
     private static readonly TimeSpan DemoClockSkew = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Logs, once at start, that demo tokens are accepted in a Production environment because a setting allowed it.</summary>
-internal sealed partial class DemoInProductionWarning(ILogger<DemoInProductionWarning> logger) : IHostedService
-{
-    public const string AllowKey = "Authentication:Demo:AllowInProduction";
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        LogDemoInProduction(logger, AllowKey);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo tokens are accepted in Production because {Setting}=true: this proxy trusts the demo sign-in")]
-    private static partial void LogDemoInProduction(ILogger logger, string setting);
 }
