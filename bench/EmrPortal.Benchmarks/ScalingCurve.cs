@@ -25,7 +25,7 @@ internal static class ScalingCurve
             var point = Measure(n);
             points.Add(point);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | cached filtered page p95 {point.CachedFilteredP95Us,7:F2} µs"));
+                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms (CPU {point.BuildCpuMedianMs,8:F2} ms, GC pause {point.BuildGcPauseMedianMs:F1} ms, gen2 {point.BuildGen2Collections}, {point.BuildAllocatedBytes / 1048576.0:F1} MB) | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | cached filtered page p95 {point.CachedFilteredP95Us,7:F2} µs"));
         }
 
         if (resultsPath is not null)
@@ -41,15 +41,29 @@ internal static class ScalingCurve
         var sessions = SyntheticSessions.Summaries(n, seed: 7 + n);
         // Warm-up build (JIT, first-touch allocations), then the median of several.
         var snapshot = Build(sessions);
-        var builds = n <= 10_000 ? 7 : 3;
+        var builds = n <= 10_000 ? 7 : 5;
         var buildTimes = new double[builds];
+        // CPU time of the process (this thread's sort plus any GC work it causes): unlike wall time it does not count
+        // the time other processes on a shared machine held the cores, so growth factors survive a busy machine.
+        var buildCpu = new double[builds];
+        var gcPauseMs = new double[builds];
+        var gen2 = new int[builds];
+        var allocated = new long[builds];
         for (var i = 0; i < builds; i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var pause = GC.GetTotalPauseDuration();
+            var collections = GC.CollectionCount(2);
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
             var start = Stopwatch.GetTimestamp();
             snapshot = Build(sessions);
             buildTimes[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            buildCpu[i] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            gcPauseMs[i] = (GC.GetTotalPauseDuration() - pause).TotalMilliseconds;
+            gen2[i] = GC.CollectionCount(2) - collections;
+            allocated[i] = GC.GetAllocatedBytesForCurrentThread() - bytes;
         }
 
         var random = new Random(42);
@@ -76,7 +90,13 @@ internal static class ScalingCurve
             Percentile(filtered, 0.95),
             unfiltered.Length,
             filtered.Length,
-            Percentile(cached, 0.95));
+            Percentile(cached, 0.95))
+        {
+            BuildCpuMedianMs = Median(buildCpu),
+            BuildGcPauseMedianMs = Median(gcPauseMs),
+            BuildGen2Collections = gen2.Max(),
+            BuildAllocatedBytes = allocated.Min(),
+        };
     }
 
     /// <summary>Three filters of different kinds: state + kind, free text, owner.</summary>

@@ -11,8 +11,8 @@ namespace EmrPortal.Proxy.Snapshots;
 internal sealed class Snapshot
 {
     private readonly SessionSummaryDto[] _sessions;
-    private readonly int[][] _ascending;
-    private readonly int[][] _descending;
+    // Every order (each key ascending and descending) in one array: SnapshotOrders.Offset says where each starts.
+    private readonly int[] _orders;
     // Upper-cased "id\nname\nuserName\nuserId\nqueue" per session: one vectorized ordinal search per session
     // instead of five case-insensitive ones (q has no control characters, so it cannot match across fields).
     private readonly string[] _searchText;
@@ -30,17 +30,7 @@ internal sealed class Snapshot
         AsOf = asOf;
         UpstreamPages = upstreamPages;
         ScanDuration = scanDuration;
-        _ascending = new int[SessionSort.KeyCount][];
-        _descending = new int[SessionSort.KeyCount][];
-        for (var k = 0; k < SessionSort.KeyCount; k++)
-        {
-            var key = (SessionSortKey)k;
-            var order = new int[sessions.Length];
-            for (var i = 0; i < order.Length; i++) order[i] = i;
-            Array.Sort(order, (x, y) => SessionSort.Compare(sessions[x], sessions[y], key, descending: false));
-            _ascending[k] = order;
-            _descending[k] = ReverseKeyGroups(order, key);
-        }
+        _orders = SnapshotOrders.Build(sessions);
 
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var s in sessions)
@@ -53,9 +43,30 @@ internal sealed class Snapshot
         _searchText = new string[sessions.Length];
         for (var i = 0; i < sessions.Length; i++)
         {
-            var x = sessions[i];
-            _searchText[i] = string.Join('\n', x.SessionClusterId, x.Name, x.UserName, x.UserId, x.QueueName).ToUpperInvariant();
+            _searchText[i] = SearchText(sessions[i]);
         }
+    }
+
+    /// <summary>"id\nname\nuserName\nuserId\nqueue", upper-cased (invariant), in one string allocation.</summary>
+    private static string SearchText(SessionSummaryDto x)
+    {
+        var length = x.SessionClusterId.Length + (x.Name?.Length ?? 0) + (x.UserName?.Length ?? 0) + (x.UserId?.Length ?? 0) + (x.QueueName?.Length ?? 0) + 4;
+        return string.Create(length, x, static (span, s) =>
+        {
+            var written = 0;
+            var first = true;
+            foreach (var field in (ReadOnlySpan<string?>)[s.SessionClusterId, s.Name, s.UserName, s.UserId, s.QueueName])
+            {
+                if (!first)
+                {
+                    span[written++] = '\n';
+                }
+
+                first = false;
+
+                written += field.AsSpan().ToUpperInvariant(span[written..]);
+            }
+        });
     }
 
     public string WorkspaceId { get; }
@@ -115,7 +126,7 @@ internal sealed class Snapshot
 
     /// <summary>Indices of every session in the requested order.</summary>
     public ReadOnlySpan<int> Order(SessionSortKey key, bool descending) =>
-        (descending ? _descending : _ascending)[(int)key];
+        _orders.AsSpan(SnapshotOrders.Offset(key, descending, _sessions.Length), _sessions.Length);
 
     /// <summary>One page and the number of matching sessions.</summary>
     public (List<SessionSummaryDto> Items, int Total) Page(SessionView view)
@@ -145,7 +156,7 @@ internal sealed class Snapshot
     /// <summary>Indices of the matching sessions in the requested order (one pass).</summary>
     public ReadOnlyMemory<int> Matching(SessionSortKey key, bool descending, SessionFilter filter)
     {
-        var all = (descending ? _descending : _ascending)[(int)key];
+        var all = _orders.AsMemory(SnapshotOrders.Offset(key, descending, _sessions.Length), _sessions.Length);
         if (filter.IsEmpty) return all;
         if (_filtered.TryGetValue((key, descending, filter), out var cached)) return cached;
 
@@ -170,7 +181,7 @@ internal sealed class Snapshot
 
             array = new int[count];
             var written = 0;
-            foreach (var index in all)
+            foreach (var index in all.Span)
             {
                 if (matches[index]) array[written++] = index;
             }
@@ -197,33 +208,4 @@ internal sealed class Snapshot
 
     private static bool Contains(string? field, string text) =>
         field is not null && field.Contains(text, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The descending order from the ascending one in O(n): groups of equal keys swap places, each group keeps its
-    /// ascending-id order (the tie-break), missing values stay last.
-    /// </summary>
-    private int[] ReverseKeyGroups(int[] ascending, SessionSortKey key)
-    {
-        var result = new int[ascending.Length];
-        var present = 0;
-        while (present < ascending.Length && !SessionSort.IsMissing(_sessions[ascending[present]], key)) present++;
-
-        var write = 0;
-        var end = present;
-        while (end > 0)
-        {
-            var start = end - 1;
-            while (start > 0 && SessionSort.CompareKey(_sessions[ascending[start - 1]], _sessions[ascending[end - 1]], key, false) == 0)
-            {
-                start--;
-            }
-
-            Array.Copy(ascending, start, result, write, end - start);
-            write += end - start;
-            end = start;
-        }
-
-        Array.Copy(ascending, present, result, write, ascending.Length - present);
-        return result;
-    }
 }
