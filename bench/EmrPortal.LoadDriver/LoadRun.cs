@@ -115,7 +115,7 @@ internal static class LoadRun
         using var http = ProxyClient(proxy, o);
         var firstScanMs = await WarmUpAsync(http, tokens, ct);
         notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"The proxy process's first multi-page scan ({Medium}, {MediumSessions:N0} sessions) answered its first page in {firstScanMs:F0} ms: code not yet tiered up by the JIT (once per process; ReadyToRun publishing would shrink it). The cold-first-page rows measure a fresh workspace after that."));
+            $"The proxy process's first multi-page scan ({Medium}, {MediumSessions:N0} sessions) answered its first page in {firstScanMs:F0} ms: the first run of the scan and snapshot code in this process (published ReadyToRun: precompiled code, not yet tiered up; see Start-up). The cold-first-page rows measure a fresh workspace after that."));
 
         // Cold first page: one request for a workspace nobody has asked for yet; three fresh workspaces, the median kept
         // (one sample on a shared machine is mostly its scheduling noise).

@@ -35,6 +35,9 @@ public sealed record ScalingPoint(
     public double BuildGcPauseMedianMs { get; init; } = double.NaN;
     public int BuildGen2Collections { get; init; }
     public long BuildAllocatedBytes { get; init; }
+    /// <summary>First page of a filter whose match set is kept, under another key or direction (an early-exit walk).</summary>
+    public double FilteredWalkP50Us { get; init; } = double.NaN;
+    public double FilteredWalkP95Us { get; init; } = double.NaN;
 }
 
 public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points);

@@ -19,6 +19,10 @@ internal sealed class Snapshot
     // Recent filtered orders, so paging through one filtered view costs one pass, not one per page.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(SessionSortKey, bool, SessionFilter), int[]> _filtered = new();
     private const int MaxCachedFilters = 32;
+    // Which sessions each recent filter matches (a bit per session, in storage order) and how many: the O(n) test of
+    // every session is paid once per filter, whatever the sort key, direction or page asked for.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SessionFilter, MatchSet> _matchSets = new();
+    private const int MaxCachedMatchSets = 64;
     // Built on first use and then shared (a benign race builds it twice at worst).
     private Dictionary<string, int>? _byId;
     private Dictionary<string, int>? _countsByKind;
@@ -144,13 +148,32 @@ internal sealed class Snapshot
             return (items, order.Length);
         }
 
-        var matching = Matching(view.Sort, view.Descending, view.Filter).Span;
-        for (var i = offset; i < matching.Length && i < offset + view.PageSize; i++)
+        // Past the first page someone is paging through the view: build its filtered order once (cached) and slice it.
+        // A first page walks the precomputed order testing each session's bit and stops once the page is full:
+        // O(pageSize / selectivity), not O(n), for the common case of a new filter, sort or direction.
+        if (offset > 0 || _filtered.ContainsKey((view.Sort, view.Descending, view.Filter)))
         {
-            items.Add(_sessions[matching[(int)i]]);
+            var cached = Matching(view.Sort, view.Descending, view.Filter).Span;
+            for (var i = offset; i < cached.Length && i < offset + view.PageSize; i++)
+            {
+                items.Add(_sessions[cached[(int)i]]);
+            }
+
+            return (items, cached.Length);
         }
 
-        return (items, matching.Length);
+        var set = MatchSetOf(view.Filter);
+        long seen = 0;
+        for (var i = 0; i < order.Length && items.Count < view.PageSize; i++)
+        {
+            var index = order[i];
+            if (set.Contains(index) && seen++ >= offset)
+            {
+                items.Add(_sessions[index]);
+            }
+        }
+
+        return (items, set.Count);
     }
 
     /// <summary>Indices of the matching sessions in the requested order (one pass).</summary>
@@ -160,40 +183,53 @@ internal sealed class Snapshot
         if (filter.IsEmpty) return all;
         if (_filtered.TryGetValue((key, descending, filter), out var cached)) return cached;
 
-        // Two passes for memory locality: test every session in storage order (the order the scan allocated them, so
-        // mostly sequential in memory) into a flag per session, then walk the sort order reading only the flags.
-        // Walking the sort order and dereferencing each session there is a cache miss per session once n is large.
-        var upperQ = filter.Q?.ToUpperInvariant();
-        var fieldFilter = filter with { Q = null };
-        var n = _sessions.Length;
-        var matches = System.Buffers.ArrayPool<bool>.Shared.Rent(n);
-        int[] array;
-        try
+        var set = MatchSetOf(filter);
+        var array = new int[set.Count];
+        var written = 0;
+        foreach (var index in all.Span)
         {
-            var count = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var match = (fieldFilter.IsEmpty || Matches(_sessions[i], fieldFilter))
-                    && (upperQ is null || _searchText[i].Contains(upperQ, StringComparison.Ordinal));
-                matches[i] = match;
-                count += match ? 1 : 0;
-            }
-
-            array = new int[count];
-            var written = 0;
-            foreach (var index in all.Span)
-            {
-                if (matches[index]) array[written++] = index;
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<bool>.Shared.Return(matches);
+            if (set.Contains(index)) array[written++] = index;
         }
 
         if (_filtered.Count >= MaxCachedFilters) _filtered.Clear();
         _filtered[(key, descending, filter)] = array;
         return array;
+    }
+
+    /// <summary>
+    /// The sessions <paramref name="filter"/> matches. Tested in storage order (the order the scan allocated them, so
+    /// mostly sequential in memory), never in a sort order, where each session would be a cache miss once n is large.
+    /// </summary>
+    private MatchSet MatchSetOf(SessionFilter filter)
+    {
+        if (_matchSets.TryGetValue(filter, out var known)) return known;
+
+        var upperQ = filter.Q?.ToUpperInvariant();
+        var fieldFilter = filter with { Q = null };
+        var n = _sessions.Length;
+        var bits = new ulong[(n + 63) / 64];
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if ((fieldFilter.IsEmpty || Matches(_sessions[i], fieldFilter))
+                && (upperQ is null || _searchText[i].Contains(upperQ, StringComparison.Ordinal)))
+            {
+                bits[i >> 6] |= 1UL << (i & 63);
+                count++;
+            }
+        }
+
+        var set = new MatchSet(bits, count);
+        if (_matchSets.Count >= MaxCachedMatchSets) _matchSets.Clear();
+        _matchSets[filter] = set;
+        return set;
+    }
+
+    private sealed class MatchSet(ulong[] bits, int count)
+    {
+        public int Count => count;
+
+        public bool Contains(int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
     }
 
     /// <summary>The field filters; <see cref="SessionFilter.Q"/> is matched by <see cref="Matching"/> against the precomputed search text.</summary>
