@@ -46,8 +46,12 @@ public class TokenValidationBenchmarks : IDisposable
             Expires = now.AddMinutes(10),
             Claims = new Dictionary<string, object>
             {
-                ["oid"] = "bench-user", ["sub"] = "bench-user", ["name"] = "Bench User", ["scp"] = "access_as_user",
-                ["roles"] = new[] { "Portal.Admin" }, ["groups"] = Array.Empty<string>(),
+                ["oid"] = "bench-user",
+                ["sub"] = "bench-user",
+                ["name"] = "Bench User",
+                ["scp"] = "access_as_user",
+                ["roles"] = new[] { "Portal.Admin" },
+                ["groups"] = Array.Empty<string>(),
             },
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
         });
