@@ -93,6 +93,16 @@ public static class AuthenticationExtensions
             o.MapInboundClaims = false;
             o.TokenValidationParameters.NameClaimType = Caller.NameClaim;
             o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
+            // Each token's signature is verified once; later requests with the same token are served from a bounded
+            // cache of validated tokens (by exp and by the keys trusted now; docs/decisions.md). The system clock, as the
+            // validator's own lifetime check uses.
+            for (var i = 0; i < o.TokenHandlers.Count; i++)
+            {
+                if (o.TokenHandlers[i] is not CachingTokenHandler)
+                {
+                    o.TokenHandlers[i] = new CachingTokenHandler(o.TokenHandlers[i], TimeProvider.System);
+                }
+            }
         });
 
         // App-only (client credentials) tokens carry no scp; in Entra mode they need an app permission (an app role

@@ -84,6 +84,6 @@ public static class RateLimitingExtensions
     /// <summary>Authenticated callers by user id; anything else (should not reach the API) by remote address.</summary>
     private static string PartitionKey(HttpContext http) =>
         http.User.Identity?.IsAuthenticated == true
-            ? "u:" + Caller.From(http.User).UserId
+            ? "u:" + Caller.Of(http).UserId
             : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }
