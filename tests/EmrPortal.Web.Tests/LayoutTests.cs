@@ -18,7 +18,7 @@ public sealed class LayoutTests : PortalTestContext
             b.CloseComponent();
         });
 
-        host.Find("[data-testid=user-menu-button]").Click();
+        host.Find("[data-testid=user-menu-button] button").Click();
 
         host.WaitForAssertion(() => Assert.Contains("Portal.Operator", host.Find("[data-testid=user-roles]").TextContent));
         var form = host.Find("[data-testid=sign-out]").Closest("form")!;

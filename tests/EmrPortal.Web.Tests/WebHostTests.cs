@@ -71,10 +71,14 @@ public sealed class WebHostTests(WebHostFixture factory) : IClassFixture<WebHost
     [Fact]
     public async Task Csv_export_needs_a_signed_in_user()
     {
-        // An API-style endpoint: .NET 10's cookie handler answers 401 rather than redirecting a download.
-        using var response = await Client().GetAsync("/export/workspaces/w-analytics/sessions.csv", TestContext.Current.CancellationToken);
+        // An API-style endpoint: .NET 10's cookie handler answers 401 rather than redirecting a download; the browser
+        // shows the portal's page for it, with a sign-in link that comes back to the export.
+        using var response = await Client().GetAsync("/export/workspaces/w-analytics/sessions.csv?sort=name", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("text/csv", response.Content.Headers.ContentType?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Contains("Please sign in", html, StringComparison.Ordinal);
+        Assert.Contains("/signin?returnUrl=%2Fexport%2Fworkspaces%2Fw-analytics%2Fsessions.csv%3Fsort%3Dname", html, StringComparison.Ordinal);
     }
 
     [Fact]

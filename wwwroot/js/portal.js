@@ -18,4 +18,21 @@
       try { window.localStorage.setItem(key, value === "dark" ? "dark" : "light"); } catch (e) { /* private mode */ }
     }
   };
+
+  // Skip link: moves keyboard focus to the page's main work (the first row of a list, marked data-skip-target) or to
+  // <main>. Handled here, in the capture phase, because Blazor would treat "#…" against <base href="/"> as a navigation.
+  var focusable = "a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex='-1'])";
+  document.addEventListener("click", function (e) {
+    var link = e.target && e.target.closest ? e.target.closest("a[data-skip-link]") : null;
+    if (!link) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var target = document.querySelector("[data-skip-target]");
+    var into = target ? (target.querySelector("tbody " + focusable.split(", ").join(", tbody ")) || target.querySelector(focusable)) : null;
+    if (!into) {
+      into = document.querySelector("main");
+      if (into && !into.hasAttribute("tabindex")) into.setAttribute("tabindex", "-1");
+    }
+    if (into) into.focus();
+  }, true);
 })();

@@ -17,7 +17,7 @@ public static class ExportEndpoints
         return app;
     }
 
-    internal static async Task<Results<EmptyHttpResult, NotFound, ForbidHttpResult, RedirectHttpResult, ProblemHttpResult>> ExportSessionsCsv(
+    internal static async Task<Results<EmptyHttpResult, NotFound, StatusCodeHttpResult, RedirectHttpResult, ProblemHttpResult>> ExportSessionsCsv(
         string workspaceId, HttpContext context, IProxyClient proxy, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
@@ -30,7 +30,9 @@ public static class ExportEndpoints
             return failure.Kind switch
             {
                 ProxyFailureKind.SignInRequired => TypedResults.Redirect(LocalUrl.Login(context.Request.Path + context.Request.QueryString)),
-                ProxyFailureKind.Forbidden => TypedResults.Forbid(),
+                // Not Forbid(): the cookie scheme would redirect a signed-in person to the sign-in page. An empty 403
+                // becomes the portal's "no access" page (PipelineExtensions).
+                ProxyFailureKind.Forbidden => TypedResults.StatusCode(StatusCodes.Status403Forbidden),
                 ProxyFailureKind.NotFound => TypedResults.NotFound(),
                 ProxyFailureKind.BadRequest => TypedResults.Problem(failure.Message, statusCode: StatusCodes.Status400BadRequest),
                 _ => TypedResults.Problem("The export could not be produced right now. Try again in a moment.", statusCode: StatusCodes.Status502BadGateway),

@@ -67,12 +67,15 @@ public static class PipelineExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
-        // A friendly 404 page for browsing; the CSV endpoint keeps its bare status codes (a download is not a page).
-        // Only GET/HEAD: a refused POST (e.g. a missing antiforgery token, 400) must stay a 400, not be re-executed
-        // as a POST to the not-found page (which turned it into a 404 or a sign-in redirect).
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/export", StringComparison.OrdinalIgnoreCase)
-                && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)),
-            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // The portal's own page for an empty 4xx/5xx answer to a browser GET (unknown address, a refused or missing
+        // CSV export: the export link is opened by the browser, so its refusal is a page too), keeping the status
+        // code and the address. Answers with a body (ProblemDetails) are left alone. Only GET/HEAD: a refused POST
+        // (e.g. a missing antiforgery token, 400) must stay a 400, not be re-executed as a POST to the page.
+        app.UseWhen(context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        // Routing after the status-code pages, explicitly: with WebApplication's implicit routing (first in the
+        // pipeline) a re-executed request found no endpoint and answered an empty 404.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -40,16 +40,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh, signed-out browser profile pointed at <paramref name="baseAddress"/>, in UTC and en-US.</summary>
-    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress)
+    /// <summary>
+    /// A fresh, signed-out browser profile pointed at <paramref name="baseAddress"/>, in UTC and en-US, 1440×900 unless
+    /// <paramref name="configure"/> says otherwise (a phone's viewport, a dark system theme).
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var options = new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString().TrimEnd('/'),
             TimezoneId = "UTC",
             Locale = "en-US",
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
+        };
+        configure?.Invoke(options);
+        var context = await Browser.NewContextAsync(options);
         // Sized for a 2-core machine shared with other builds: a first document load (prerender, scripts, circuit) can
         // take most of a minute there. Waits that pass return as soon as their condition holds.
         context.SetDefaultTimeout(45_000);

@@ -23,17 +23,17 @@ public abstract class PortalTestBase(PortalFixture portal, BrowserFixture browse
     }
 
     /// <summary>A new signed-out browser profile on the portal.</summary>
-    protected async Task<IBrowserContext> NewContextAsync(Uri? baseAddress = null)
+    protected async Task<IBrowserContext> NewContextAsync(Uri? baseAddress = null, Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await BrowserFixture.NewContextAsync(baseAddress ?? Portal.WebAddress);
+        var context = await BrowserFixture.NewContextAsync(baseAddress ?? Portal.WebAddress, configure);
         _contexts.Add(context);
         return context;
     }
 
     /// <summary>A new context, signed in as <paramref name="userId"/>, showing <paramref name="pathAndQuery"/> once ready.</summary>
-    protected async Task<IPage> OpenAsync(string userId, string pathAndQuery)
+    protected async Task<IPage> OpenAsync(string userId, string pathAndQuery, Action<BrowserNewContextOptions>? configure = null)
     {
-        var page = await PortalBrowser.OpenAsSignedInAsync(await NewContextAsync(), userId, pathAndQuery);
+        var page = await PortalBrowser.OpenAsSignedInAsync(await NewContextAsync(configure: configure), userId, pathAndQuery);
         await PortalBrowser.WaitForReadyAsync(page);
         return page;
     }
