@@ -77,6 +77,10 @@ timeout 420 dotnet "$BENCH" micro --results "$RES/micro.json" "${MICRO_ARGS[@]}"
 step "Scaling curve (1k / 10k / 50k / 100k sessions)"
 timeout 240 dotnet "$BENCH" scaling --results "$RES/scaling.json" --sizes 1000,10000,50000,100000
 
+step "Notifications: detection + outbox cost per refresh of a 10,000-session workspace (ratio to the refresh)"
+timeout 180 dotnet "$BENCH" notify --results "$RES/notify.json" --sessions 10000 \
+  || echo "notification cost run failed; see the output above"
+
 step "Load run (Emulator + Proxy on loopback, 50 ms upstream latency, 10k sessions; start-up; bare-Kestrel anchor)"
 timeout 660 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --bare "$BARE" --results "$RES/load.json" --logs "$RES/logs" "${LOAD_ARGS[@]}"
 
