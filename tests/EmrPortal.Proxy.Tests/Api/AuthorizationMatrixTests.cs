@@ -47,6 +47,24 @@ public sealed class AuthorizationMatrixTests(HostileInputFixture fixture) : ApiT
             ["PUT /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}/pin"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
             ["DELETE /api/v1/workspaces/{workspaceId}/sessions/{sessionClusterId}/pin"] = ([401, 204, 204, 403, 403], [401, 204, 403, 403, 403]),
             ["GET /api/v1/audit"] = ([401, 200, 403, 403, 403], null),
+            // Issue 21: notifications. Bodies are left out, so writes the caller may attempt answer 400; unknown ids 404.
+            ["GET /api/v1/workspaces/{workspaceId}/notification-rules"] = ([401, 200, 200, 403, 403], [401, 200, 403, 403, 403]),
+            ["POST /api/v1/workspaces/{workspaceId}/notification-rules"] = ([401, 400, 400, 403, 403], [401, 400, 403, 403, 403]),
+            ["PUT /api/v1/workspaces/{workspaceId}/notification-rules/{ruleId:guid}"] = ([401, 400, 400, 403, 403], [401, 400, 403, 403, 403]),
+            ["DELETE /api/v1/workspaces/{workspaceId}/notification-rules/{ruleId:guid}"] = ([401, 404, 404, 403, 403], [401, 404, 403, 403, 403]),
+            ["GET /api/v1/workspaces/{workspaceId}/webhooks"] = ([401, 200, 403, 403, 403], [401, 200, 403, 403, 403]),
+            ["POST /api/v1/workspaces/{workspaceId}/webhooks"] = ([401, 400, 403, 403, 403], [401, 400, 403, 403, 403]),
+            ["PUT /api/v1/workspaces/{workspaceId}/webhooks/{destinationId:guid}"] = ([401, 400, 403, 403, 403], [401, 400, 403, 403, 403]),
+            ["DELETE /api/v1/workspaces/{workspaceId}/webhooks/{destinationId:guid}"] = ([401, 404, 403, 403, 403], [401, 404, 403, 403, 403]),
+            ["POST /api/v1/workspaces/{workspaceId}/webhooks/{destinationId:guid}/test"] = ([401, 404, 403, 403, 403], [401, 404, 403, 403, 403]),
+            ["GET /api/v1/notifications"] = ([401, 200, 200, 200, 200], null),
+            ["GET /api/v1/notifications/unread-count"] = ([401, 200, 200, 200, 200], null),
+            ["POST /api/v1/notifications/read"] = ([401, 400, 400, 400, 400], null),
+            ["GET /api/v1/notifications/mutes"] = ([401, 200, 200, 200, 200], null),
+            ["POST /api/v1/notifications/mutes"] = ([401, 400, 400, 400, 400], null),
+            ["DELETE /api/v1/notifications/mutes/{muteId:guid}"] = ([401, 404, 404, 404, 404], null),
+            ["GET /api/v1/notifications/dead-letters"] = ([401, 200, 403, 403, 403], null),
+            ["POST /api/v1/notifications/dead-letters/{deliveryId:long}/retry"] = ([401, 404, 403, 403, 403], null),
             ["GET /openapi/{documentName}.json"] = ([200, 200, 200, 200, 200], null),
             ["* /health/live"] = ([200, 200, 200, 200, 200], null),
             ["* /health/ready"] = ([200, 200, 200, 200, 200], null),
@@ -152,7 +170,11 @@ public sealed class AuthorizationMatrixTests(HostileInputFixture fixture) : ApiT
         var space = route.IndexOf(' ', StringComparison.Ordinal);
         var path = route[(space + 1)..].Replace("{workspaceId}", workspace, StringComparison.Ordinal)
             .Replace("{documentName}", "v1", StringComparison.Ordinal)
-            .Replace("{viewId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{viewId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{ruleId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{destinationId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{muteId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{deliveryId:long}", "987654321", StringComparison.Ordinal);
         if (path.Contains("{sessionClusterId}", StringComparison.Ordinal))
         {
             path = path.Replace("{sessionClusterId}", await FirstSessionAsync(workspace), StringComparison.Ordinal);
