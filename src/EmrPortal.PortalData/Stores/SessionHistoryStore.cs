@@ -35,8 +35,10 @@ public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerLis
 /// sessions a full scan no longer lists are kept as "no longer listed". Recording is idempotent: the workspace's scan
 /// mark serializes recorders and skips snapshots that are not newer, and transitions have a unique key.
 /// </summary>
-public sealed class SessionHistoryStore(IPortalDbFactory factory)
+public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IRecordingObserver>? observers = null)
 {
+    private readonly IRecordingObserver[] _observers = observers?.ToArray() ?? [];
+
     private const int InsertBatch = 100;
 
     public async Task<RecordResult> RecordAsync(
@@ -59,7 +61,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
 
             var known = await db.KnownSessions.AsNoTracking()
                 .Where(k => k.WorkspaceId == workspaceId)
-                .Select(k => new KnownRow(k.SessionClusterId, k.State, k.SummaryHash, k.NoLongerListed))
+                .Select(k => new KnownRow(k.SessionClusterId, k.State, k.SummaryHash, k.NoLongerListed, k.StateSince))
                 .ToDictionaryAsync(k => k.SessionClusterId, StringComparer.Ordinal, ct);
 
             var fresh = new List<Observed>();
@@ -84,6 +86,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             }
 
             var transitions = new List<StateTransition>();
+            var changes = _observers.Length > 0 ? new List<SessionChange>() : null;
 
             // New sessions: their first observation is a transition from nothing.
             var inserted = await InsertKnownAsync(db, workspaceId, fresh, asOf, ct);
@@ -92,8 +95,11 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
                 if (inserted.Contains(o.Id))
                 {
                     transitions.Add(o.Transition(workspaceId, null, asOf));
+                    changes?.Add(new SessionChange(o.Id, null, o.Session, null));
                 }
             }
+
+            var stateSince = _observers.Length > 0 ? new Dictionary<string, DateTimeOffset>(listed.Count, StringComparer.Ordinal) : null;
 
             // Known sessions whose state or data changed (or that are listed again).
             if (changed.Count > 0)
@@ -102,6 +108,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
                 foreach (var entity in await db.KnownSessions.Where(k => k.WorkspaceId == workspaceId && ids.Contains(k.SessionClusterId)).ToListAsync(ct))
                 {
                     var o = changed[entity.SessionClusterId];
+                    changes?.Add(new SessionChange(o.Id, Deserialize(entity.SummaryJson), o.Session, entity.State));
                     if (entity.State != o.State)
                     {
                         transitions.Add(o.Transition(workspaceId, entity.State, asOf));
@@ -122,6 +129,19 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             // Sessions this full scan no longer lists: kept with their last known data, marked, never dropped here.
             var gone = known.Values.Where(k => !k.NoLongerListed && !listed.Contains(k.SessionClusterId)).Select(k => k.SessionClusterId).ToList();
             var lastListed = previousMark ?? asOf;
+            if (changes is not null && gone.Count > 0)
+            {
+                foreach (var chunk in gone.Chunk(500))
+                {
+                    foreach (var row in await db.KnownSessions.AsNoTracking()
+                        .Where(k => k.WorkspaceId == workspaceId && chunk.Contains(k.SessionClusterId))
+                        .Select(k => new { k.SessionClusterId, k.SummaryJson, k.State }).ToListAsync(ct))
+                    {
+                        changes.Add(new SessionChange(row.SessionClusterId, Deserialize(row.SummaryJson), null, row.State));
+                    }
+                }
+            }
+
             foreach (var chunk in gone.Chunk(500))
             {
                 await db.KnownSessions
@@ -133,6 +153,34 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             }
 
             var recorded = await InsertTransitionsAsync(db, transitions, ct);
+            if (changes is not null && stateSince is not null)
+            {
+                foreach (var o in fresh)
+                {
+                    stateSince[o.Id] = o.FirstStateSince(asOf);
+                }
+
+                foreach (var session in sessions)
+                {
+                    var id = session.SessionClusterId;
+                    if (stateSince.ContainsKey(id))
+                    {
+                        continue;
+                    }
+
+                    stateSince[id] = changed.TryGetValue(id, out var c)
+                        ? (known.TryGetValue(id, out var k) && k.State == c.State ? k.StateSince : asOf)
+                        : known.TryGetValue(id, out var unchanged) ? unchanged.StateSince
+                        : asOf;
+                }
+
+                var recordedChanges = new RecordedChanges(workspaceId, asOf, previousMark, sessions, changes, stateSince);
+                foreach (var observer in _observers)
+                {
+                    await observer.OnRecordingAsync(db, recordedChanges, ct);
+                }
+            }
+
             await transaction.CommitAsync(ct);
             return new RecordResult(false, recorded, gone.Count, await LoadHistoryAsync(db, workspaceId, ct));
         }, cancellationToken);
@@ -387,10 +435,22 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
 
     private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
-    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed);
+    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed, DateTimeOffset StateSince);
+
+    private static SessionSummaryDto? Deserialize(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, PortalJsonContext.Default.SessionSummaryDto);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A session as one snapshot showed it, in the form it is stored.</summary>
-    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash)
+    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash, SessionSummaryDto Session)
     {
         public static Observed From(SessionSummaryDto s)
         {
@@ -401,7 +461,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory)
             var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(json)), 0);
             var state = Clip(string.IsNullOrEmpty(s.State) ? "Unknown" : s.State, PortalDbContext.StateLength)!;
             return new Observed(s.SessionClusterId, state, Clip(s.StateChangeReasonCode, PortalDbContext.ReasonCodeLength),
-                Clip(s.StateChangeReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, json, hash);
+                Clip(s.StateChangeReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, json, hash, s);
         }
 
         /// <summary>
