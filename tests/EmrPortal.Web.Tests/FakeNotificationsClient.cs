@@ -147,7 +147,7 @@ public sealed class FakeNotificationsClient : INotificationsClient
     {
         WebhookRequests.Enqueue((workspaceId, null, request));
         var d = new WebhookDestinationDto(Guid.NewGuid(), workspaceId, request.Name, request.Format, Hint(request.Url), request.Secret is { Length: > 0 },
-            request.Secret is { Length: >= 4 } s ? s[^4..] : null, request.Enabled, "admin", FakeProxyClient.T0, FakeProxyClient.T0);
+            SecretHint(request.Secret), request.Enabled, "admin", FakeProxyClient.T0, FakeProxyClient.T0);
         Webhooks.Add(d);
         return Task.FromResult(ProxyResult<WebhookDestinationDto>.Success(d));
     }
@@ -163,11 +163,15 @@ public sealed class FakeNotificationsClient : INotificationsClient
             Format = request.Format,
             UrlHint = request.Url is null ? old.UrlHint : Hint(request.Url),
             HasSecret = request.Secret is null ? old.HasSecret : request.Secret.Length > 0,
-            SecretHint = request.Secret is null ? old.SecretHint : request.Secret is { Length: >= 4 } s ? s[^4..] : null,
+            SecretHint = request.Secret is null ? old.SecretHint : SecretHint(request.Secret),
             Enabled = request.Enabled,
         };
         return Task.FromResult(ProxyResult<WebhookDestinationDto>.Success(Webhooks[i]));
     }
+
+    /// <summary>As the proxy shows a secret: bullets and, for a long one, its last four characters.</summary>
+    private static string? SecretHint(string? secret) =>
+        secret is not { Length: > 0 } ? null : secret.Length >= 16 ? "••••" + secret[^4..] : "••••";
 
     private static string Hint(string? url) => url is null ? "" : new Uri(url).GetLeftPart(UriPartial.Authority);
 

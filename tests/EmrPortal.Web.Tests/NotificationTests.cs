@@ -362,7 +362,7 @@ public sealed class NotificationTests : PortalTestContext
     // ---- webhooks ----
 
     private WebhookDestinationDto Hook(string format = WebhookFormats.Generic) =>
-        new(Guid.NewGuid(), "w-analytics", "Team channel", format, "https://hooks.example", true, "9f3a", true, "admin", FakeProxyClient.T0, FakeProxyClient.T0);
+        new(Guid.NewGuid(), "w-analytics", "Team channel", format, "https://hooks.example", true, "••••9f3a", true, "admin", FakeProxyClient.T0, FakeProxyClient.T0);
 
     [Fact]
     public void Webhooks_page_is_for_admins_only_and_asks_the_proxy_nothing_for_others()
@@ -385,7 +385,7 @@ public sealed class NotificationTests : PortalTestContext
         cut.Find("#webhook-name").Change("Receiver");
         cut.Find("#webhook-url").Change("ftp://hooks.example/x");
         cut.Find("[data-testid=webhook-save]").Click();
-        Assert.Contains("absolute https:// address", cut.Find("[data-testid=webhook-problems]").TextContent);
+        Assert.Contains("absolute https:// (or http://) address", cut.Find("[data-testid=webhook-problems]").TextContent);
         Assert.Empty(NotificationsApi.WebhookRequests);
 
         Assert.Equal("password", cut.Find("#webhook-secret").GetAttribute("type"));
@@ -396,7 +396,7 @@ public sealed class NotificationTests : PortalTestContext
         var request = Assert.Single(NotificationsApi.WebhookRequests).Request;
         Assert.Equal(new WebhookDestinationRequest("Receiver", WebhookFormats.Generic, "https://hooks.example/portal", "s3cr3t-Value-1234", true), request);
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=webhook-editor]")));
-        Assert.Equal("set (…1234)", cut.Find("[data-testid=webhook-secret]").TextContent);
+        Assert.Equal("set (••••1234)", cut.Find("[data-testid=webhook-secret]").TextContent);
         Assert.DoesNotContain("s3cr3t-Value", cut.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("/portal", cut.Markup, StringComparison.Ordinal);
     }

@@ -54,7 +54,7 @@ public sealed class WebhookDraft
         }
         else if (Url.Trim().Length > MaxUrlLength || !Uri.TryCreate(Url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
-            problems.Add("The URL must be an absolute https:// address.");
+            problems.Add("The URL must be an absolute https:// (or http://) address.");
         }
         return problems;
     }
