@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EmrPortal.Contracts.Notifications;
 
 namespace EmrPortal.Contracts;
 
@@ -22,4 +23,20 @@ namespace EmrPortal.Contracts;
 [JsonSerializable(typeof(AuditPageDto))]
 [JsonSerializable(typeof(WorkspaceOverviewDto))]
 [JsonSerializable(typeof(SessionActionResultDto))]
+[JsonSerializable(typeof(NotificationRuleDto))]
+[JsonSerializable(typeof(IReadOnlyList<NotificationRuleDto>))]
+[JsonSerializable(typeof(NotificationRuleRequest))]
+[JsonSerializable(typeof(NotificationPageDto))]
+[JsonSerializable(typeof(UnreadCountDto))]
+[JsonSerializable(typeof(MarkReadRequest))]
+[JsonSerializable(typeof(MarkReadResultDto))]
+[JsonSerializable(typeof(MuteDto))]
+[JsonSerializable(typeof(IReadOnlyList<MuteDto>))]
+[JsonSerializable(typeof(MuteRequest))]
+[JsonSerializable(typeof(WebhookDestinationDto))]
+[JsonSerializable(typeof(IReadOnlyList<WebhookDestinationDto>))]
+[JsonSerializable(typeof(WebhookDestinationRequest))]
+[JsonSerializable(typeof(WebhookTestResultDto))]
+[JsonSerializable(typeof(DeliveryPageDto))]
+[JsonSerializable(typeof(WebhookEnvelope))]
 public sealed partial class PortalJsonContext : JsonSerializerContext;

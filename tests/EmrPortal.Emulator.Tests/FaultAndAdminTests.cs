@@ -150,6 +150,7 @@ public sealed class FaultAndAdminTests
     [InlineData("POST", "/admin/stats/reset")]
     [InlineData("GET", "/admin/faults")]
     [InlineData("PUT", "/admin/faults")]
+    [InlineData("POST", "/admin/sessions/w-test/sc-any/fail")]
     public async Task Admin_endpoints_refuse_non_loopback_callers(string method, string path)
     {
         using var factory = new EmulatorFactory();
@@ -223,5 +224,65 @@ public sealed class FaultAndAdminTests
         Assert.DoesNotContain(EmulatorFactory.StsKey.Secret, all, StringComparison.Ordinal);
         Assert.DoesNotContain("Signature=", all, StringComparison.Ordinal);
         Assert.DoesNotContain("ct-", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fail_puts_a_session_into_Error_with_the_given_reason_and_listings_show_it()
+    {
+        using var factory = new EmulatorFactory();
+        using var client = factory.CreateClient();
+        var running = await FirstSessionAsync(client, factory, s => s.GetProperty("state").GetString() != "Error");
+        var id = running.GetProperty("sessionClusterId").GetString();
+
+        var failed = await client.PostAsync($"/admin/sessions/w-test/{id}/fail", JsonContent.Create(new { code = "1000007", message = "Driver exited." }), Ct);
+        var detail = await client.SendAcsAsync(factory.Get($"/api/v1/workspaces/w-test/sessionClusters/{id}", "GetSessionCluster"), Ct);
+        var listed = await FirstSessionAsync(client, factory, s => s.GetProperty("sessionClusterId").GetString() == id);
+
+        Assert.Equal(HttpStatusCode.NoContent, failed.StatusCode);
+        var session = detail.Json.GetProperty("sessionCluster");
+        Assert.Equal("Error", session.GetProperty("state").GetString());
+        Assert.Equal("1000007", session.GetProperty("stateChangeReason").GetProperty("code").GetString());
+        Assert.Equal("Driver exited.", session.GetProperty("stateChangeReason").GetProperty("message").GetString());
+        Assert.Equal("Error", listed.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Fail_without_a_body_uses_a_seeded_error_reason_and_unknown_ids_are_404()
+    {
+        using var factory = new EmulatorFactory();
+        using var client = factory.CreateClient();
+        var id = (await FirstSessionAsync(client, factory, _ => true)).GetProperty("sessionClusterId").GetString();
+
+        var failed = await client.PostAsync($"/admin/sessions/w-test/{id}/fail", null, Ct);
+        var detail = await client.SendAcsAsync(factory.Get($"/api/v1/workspaces/w-test/sessionClusters/{id}", "GetSessionCluster"), Ct);
+        var unknownSession = await client.PostAsync("/admin/sessions/w-test/sc-nope/fail", null, Ct);
+        var unknownWorkspace = await client.PostAsync($"/admin/sessions/w-nope/{id}/fail", null, Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, failed.StatusCode);
+        Assert.Equal("Error", detail.Json.GetProperty("sessionCluster").GetProperty("state").GetString());
+        Assert.False(string.IsNullOrEmpty(detail.Json.GetProperty("sessionCluster").GetProperty("stateChangeReason").GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, unknownSession.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownWorkspace.StatusCode);
+    }
+
+    private static async Task<JsonElement> FirstSessionAsync(HttpClient client, EmulatorFactory factory, Func<JsonElement, bool> predicate)
+    {
+        string? token = null;
+        do
+        {
+            var page = await client.SendAcsAsync(factory.Get("/api/v1/workspaces/w-test/sessionClusters?maxResults=100" + (token is null ? "" : $"&nextToken={token}"), "ListSessionClusters"), Ct);
+            foreach (var session in page.Json.GetProperty("sessionClusters").EnumerateArray())
+            {
+                if (predicate(session))
+                {
+                    return session.Clone();
+                }
+            }
+
+            token = page.Json.GetProperty("nextToken").GetString();
+        }
+        while (!string.IsNullOrEmpty(token));
+
+        throw new InvalidOperationException("No matching session.");
     }
 }

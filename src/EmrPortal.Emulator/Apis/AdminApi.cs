@@ -1,4 +1,5 @@
 using System.Net;
+using EmrPortal.Emulator.Data;
 using EmrPortal.Emulator.Faults;
 using EmrPortal.Emulator.Gateway;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,6 +21,9 @@ public sealed record FaultsDocument(
 /// <see cref="CreatePerCall"/> new ones (newest first, so they shift every offset), so totalCount moves mid-scan.
 /// </summary>
 public sealed record ChurnDocument(string? WorkspaceId, int? CreatePerCall, int? DeletePerCall, int? Calls);
+
+/// <summary>Optional body of <c>POST /admin/sessions/{ws}/{id}/fail</c>.</summary>
+public sealed record FailSessionDocument(string? Code, string? Message);
 
 public sealed record LatencyDocument(int? FixedMs, int? JitterMs);
 
@@ -51,6 +55,7 @@ internal static class AdminApi
         admin.MapPut("/faults", UpdateFaults);
         admin.MapGet("/ram", (RamPolicy ram) => TypedResults.Ok(ram.Snapshot()));
         admin.MapPut("/ram", UpdateRam);
+        admin.MapPost("/sessions/{workspaceId}/{sessionClusterId}/fail", FailSession);
         return app;
     }
 
@@ -107,6 +112,23 @@ internal static class AdminApi
 
         ram.Replace(patch.AccessKeyId, patch.DeniedWorkspaces ?? []);
         return TypedResults.Ok(ram.Snapshot());
+    }
+
+    /// <summary>
+    /// Puts one session into <c>Error</c> (for notification tests and demos). The body is optional:
+    /// <c>{ "code": "1000007", "message": "…" }</c>; without it a seeded error reason is used.
+    /// </summary>
+    internal static Results<NoContent, NotFound, ValidationProblem> FailSession(
+        string workspaceId, string sessionClusterId, FailSessionDocument? body, EmulatorStore store)
+    {
+        if ((body?.Code?.Length ?? 0) > 64 || (body?.Message?.Length ?? 0) > 1000)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["code ≤ 64 and message ≤ 1000 characters."] });
+        }
+
+        return store.FindWorkspace(workspaceId) is { } workspace && store.Fail(workspace, sessionClusterId, body?.Code, body?.Message)
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
     }
 
     private static bool IsLoopback(IPAddress? address) =>

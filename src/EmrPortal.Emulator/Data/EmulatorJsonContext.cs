@@ -19,6 +19,7 @@ namespace EmrPortal.Emulator.Data;
 [JsonSerializable(typeof(RamPolicyDocument))]
 [JsonSerializable(typeof(RamGrantPatch))]
 [JsonSerializable(typeof(FaultsDocument))]
+[JsonSerializable(typeof(FailSessionDocument))]
 [JsonSerializable(typeof(StatsSnapshot))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]

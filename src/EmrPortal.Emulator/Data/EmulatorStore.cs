@@ -189,4 +189,25 @@ internal sealed class EmulatorStore
             return null;
         }
     }
+
+    /// <summary>
+    /// The fail fault (admin endpoint): the session goes to <c>Error</c> now, with the given reason (a seeded error
+    /// reason when none), whatever its state; a pending Start/Stop is dropped. False when the session is unknown.
+    /// </summary>
+    public bool Fail(WorkspaceData workspace, string sessionClusterId, string? code, string? message)
+    {
+        lock (workspace.Gate)
+        {
+            if (!workspace.ById.TryGetValue(sessionClusterId, out var session))
+            {
+                return false;
+            }
+
+            var (defaultCode, defaultMessage) = Catalog.ErrorReasons[0];
+            session.State = "Error";
+            session.Reason = new StateChangeReasonDto(code ?? defaultCode, message ?? defaultMessage);
+            session.PendingState = null;
+            return true;
+        }
+    }
 }
