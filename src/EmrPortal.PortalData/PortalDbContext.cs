@@ -20,6 +20,15 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public const int OutcomeLength = 32;
     public const int ViewNameLength = 80;
     public const int ViewQueryLength = 2000;
+    public const int RuleNameLength = 80;
+    public const int KindLength = 40;
+    public const int EventIdLength = 80;
+    public const int NotificationTitleLength = 300;
+    public const int NotificationTextLength = 2000;
+    public const int LinkLength = 300;
+    public const int UrlLength = 2000;
+    public const int SecretLength = 512;
+    public const int ErrorLength = 500;
 
     public DbSet<StateTransition> StateTransitions => Set<StateTransition>();
     public DbSet<KnownSession> KnownSessions => Set<KnownSession>();
@@ -27,6 +36,15 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<Pin> Pins => Set<Pin>();
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+    public DbSet<NotificationSubscriber> NotificationSubscribers => Set<NotificationSubscriber>();
+    public DbSet<UserNotification> UserNotifications => Set<UserNotification>();
+    public DbSet<NotificationMute> NotificationMutes => Set<NotificationMute>();
+    public DbSet<WebhookDestination> WebhookDestinations => Set<WebhookDestination>();
+    public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
+    public DbSet<WorkspaceCondition> WorkspaceConditions => Set<WorkspaceCondition>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -98,6 +116,106 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             e.Property(p => p.UserId).HasMaxLength(UserIdLength);
             e.Property(p => p.WorkspaceId).HasMaxLength(IdLength);
             e.Property(p => p.SessionClusterId).HasMaxLength(IdLength);
+        });
+
+        OnNotificationsModelCreating(modelBuilder);
+    }
+
+    private static void OnNotificationsModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<NotificationRule>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.WorkspaceId).HasMaxLength(IdLength);
+            e.Property(r => r.OwnerId).HasMaxLength(UserIdLength);
+            e.Property(r => r.OwnerName).HasMaxLength(UserNameLength);
+            e.Property(r => r.Kind).HasMaxLength(KindLength);
+            e.Property(r => r.Name).HasMaxLength(RuleNameLength);
+            e.Property(r => r.Queue).HasMaxLength(UserNameLength);
+            e.Property(r => r.SessionKind).HasMaxLength(KindLength);
+            e.Property(r => r.DestinationIdsJson).HasMaxLength(ViewQueryLength);
+            e.HasIndex(r => new { r.WorkspaceId, r.Enabled });
+            e.HasIndex(r => r.OwnerId);
+        });
+
+        modelBuilder.Entity<NotificationSubscriber>(e =>
+        {
+            e.HasKey(s => s.UserId);
+            e.Property(s => s.UserId).HasMaxLength(UserIdLength);
+            e.Property(s => s.Name).HasMaxLength(UserNameLength);
+        });
+
+        modelBuilder.Entity<UserNotification>(e =>
+        {
+            e.HasKey(n => n.Id);
+            e.Property(n => n.UserId).HasMaxLength(UserIdLength);
+            e.Property(n => n.EventId).HasMaxLength(EventIdLength);
+            e.Property(n => n.WorkspaceId).HasMaxLength(IdLength);
+            e.Property(n => n.SessionClusterId).HasMaxLength(IdLength);
+            e.Property(n => n.Type).HasMaxLength(KindLength);
+            e.Property(n => n.Title).HasMaxLength(NotificationTitleLength);
+            e.Property(n => n.Text).HasMaxLength(NotificationTextLength);
+            e.Property(n => n.Link).HasMaxLength(LinkLength);
+            // One notification per user and event, however often fan-out runs.
+            e.HasIndex(n => new { n.UserId, n.EventId }).IsUnique();
+            e.HasIndex(n => new { n.UserId, n.Read, n.Id });
+        });
+
+        modelBuilder.Entity<NotificationMute>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.UserId).HasMaxLength(UserIdLength);
+            e.Property(m => m.WorkspaceId).HasMaxLength(IdLength);
+            e.HasIndex(m => new { m.UserId, m.WorkspaceId });
+        });
+
+        modelBuilder.Entity<WebhookDestination>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.WorkspaceId).HasMaxLength(IdLength);
+            e.Property(d => d.Name).HasMaxLength(RuleNameLength);
+            e.Property(d => d.Format).HasMaxLength(KindLength);
+            e.Property(d => d.Url).HasMaxLength(UrlLength);
+            e.Property(d => d.Secret).HasMaxLength(SecretLength);
+            e.Property(d => d.CreatedBy).HasMaxLength(UserIdLength);
+            e.HasIndex(d => new { d.WorkspaceId, d.Name }).IsUnique();
+        });
+
+        modelBuilder.Entity<OutboxEvent>(e =>
+        {
+            e.HasKey(o => o.Id);
+            e.Property(o => o.EventId).HasMaxLength(EventIdLength);
+            e.Property(o => o.WorkspaceId).HasMaxLength(IdLength);
+            e.Property(o => o.Type).HasMaxLength(KindLength);
+            e.Property(o => o.SessionClusterId).HasMaxLength(IdLength);
+            e.HasIndex(o => o.EventId).IsUnique();
+            e.HasIndex(o => new { o.DispatchedAt, o.Id });
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.EventId).HasMaxLength(EventIdLength);
+            e.Property(d => d.WorkspaceId).HasMaxLength(IdLength);
+            e.Property(d => d.EventType).HasMaxLength(KindLength);
+            e.Property(d => d.State).HasMaxLength(OutcomeLength);
+            e.Property(d => d.LastError).HasMaxLength(ErrorLength);
+            e.HasIndex(d => new { d.EventId, d.DestinationId }).IsUnique();
+            e.HasIndex(d => new { d.State, d.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<WorkerLease>(e =>
+        {
+            e.HasKey(l => l.Name);
+            e.Property(l => l.Name).HasMaxLength(KindLength);
+            e.Property(l => l.Owner).HasMaxLength(EventIdLength);
+        });
+
+        modelBuilder.Entity<WorkspaceCondition>(e =>
+        {
+            e.HasKey(c => new { c.WorkspaceId, c.Condition });
+            e.Property(c => c.WorkspaceId).HasMaxLength(IdLength);
+            e.Property(c => c.Condition).HasMaxLength(KindLength);
         });
     }
 }

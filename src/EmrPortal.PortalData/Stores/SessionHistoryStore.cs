@@ -12,8 +12,10 @@ namespace EmrPortal.PortalData.Stores;
 /// sessions a full scan no longer lists are kept as "no longer listed". Recording is idempotent: the workspace's scan
 /// mark serializes recorders and skips snapshots that are not newer, and transitions have a unique key.
 /// </summary>
-public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
+public sealed partial class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IRecordingObserver>? observers = null)
 {
+    private readonly IRecordingObserver[] _observers = observers?.ToArray() ?? [];
+
     private const int InsertBatch = 100;
 
     public async Task<RecordResult> RecordAsync(
@@ -36,7 +38,7 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
 
             var known = await db.KnownSessions.AsNoTracking()
                 .Where(k => k.WorkspaceId == workspaceId)
-                .Select(k => new KnownRow(k.SessionClusterId, k.State, k.SummaryHash, k.NoLongerListed))
+                .Select(k => new KnownRow(k.SessionClusterId, k.State, k.SummaryHash, k.NoLongerListed, k.StateSince))
                 .ToDictionaryAsync(k => k.SessionClusterId, StringComparer.Ordinal, ct);
 
             var fresh = new List<Observed>();
@@ -61,6 +63,7 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
             }
 
             var transitions = new List<StateTransition>();
+            var changes = _observers.Length > 0 ? new List<SessionChange>() : null;
 
             // New sessions: their first observation is a transition from nothing.
             var inserted = await InsertKnownAsync(db, workspaceId, fresh, asOf, ct);
@@ -69,6 +72,7 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
                 if (inserted.Contains(o.Id))
                 {
                     transitions.Add(o.Transition(workspaceId, null, asOf));
+                    changes?.Add(new SessionChange(o.Id, null, o.Session, null));
                 }
             }
 
@@ -79,6 +83,7 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
                 foreach (var entity in await db.KnownSessions.Where(k => k.WorkspaceId == workspaceId && ids.Contains(k.SessionClusterId)).ToListAsync(ct))
                 {
                     var o = changed[entity.SessionClusterId];
+                    changes?.Add(new SessionChange(o.Id, entity.SummaryJson, o.Session, entity.State));
                     if (entity.State != o.State)
                     {
                         transitions.Add(o.Transition(workspaceId, entity.State, asOf));
@@ -99,6 +104,19 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
             // Sessions this full scan no longer lists: kept with their last known data, marked, never dropped here.
             var gone = known.Values.Where(k => !k.NoLongerListed && !listed.Contains(k.SessionClusterId)).Select(k => k.SessionClusterId).ToList();
             var lastListed = previousMark ?? asOf;
+            if (changes is not null)
+            {
+                foreach (var chunk in gone.Chunk(500))
+                {
+                    foreach (var row in await db.KnownSessions.AsNoTracking()
+                        .Where(k => k.WorkspaceId == workspaceId && chunk.Contains(k.SessionClusterId))
+                        .Select(k => new { k.SessionClusterId, k.SummaryJson, k.State }).ToListAsync(ct))
+                    {
+                        changes.Add(new SessionChange(row.SessionClusterId, row.SummaryJson, null, row.State));
+                    }
+                }
+            }
+
             foreach (var chunk in gone.Chunk(500))
             {
                 await db.KnownSessions
@@ -110,6 +128,12 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
             }
 
             var recorded = await InsertTransitionsAsync(db, transitions, ct);
+            if (changes is not null)
+            {
+                await NotifyObserversAsync(db, new RecordedChanges(
+                    workspaceId, asOf, previousMark, sessions, changes, StateSince(sessions, fresh, changed, known, asOf)), ct);
+            }
+
             await transaction.CommitAsync(ct);
             return new RecordResult(false, recorded, gone.Count, await LoadHistoryAsync(db, workspaceId, ct));
         }, cancellationToken);
@@ -261,17 +285,50 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory)
 
     private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
-    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed);
+    /// <summary>Observers write in the recording's transaction: their rows commit or roll back with the transitions.</summary>
+    private async Task NotifyObserversAsync(PortalDbContext db, RecordedChanges changes, CancellationToken cancellationToken)
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.OnRecordingAsync(db, changes, cancellationToken);
+        }
+    }
+
+    /// <summary>When each listed session entered its current state, after this recording.</summary>
+    private static Dictionary<string, DateTimeOffset> StateSince(
+        IReadOnlyList<ObservedSession> sessions, List<Observed> fresh, Dictionary<string, Observed> changed, Dictionary<string, KnownRow> known, DateTimeOffset asOf)
+    {
+        var since = new Dictionary<string, DateTimeOffset>(sessions.Count, StringComparer.Ordinal);
+        foreach (var o in fresh)
+        {
+            since[o.Id] = o.FirstStateSince(asOf);
+        }
+
+        foreach (var session in sessions)
+        {
+            var id = session.SessionClusterId;
+            if (since.ContainsKey(id))
+            {
+                continue;
+            }
+
+            since[id] = known.TryGetValue(id, out var k) && (!changed.TryGetValue(id, out var c) || k.State == c.State) ? k.StateSince : asOf;
+        }
+
+        return since;
+    }
+
+    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed, DateTimeOffset StateSince);
 
     /// <summary>A session as one snapshot showed it, in the form it is stored.</summary>
-    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash)
+    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash, ObservedSession Session)
     {
         public static Observed From(ObservedSession s)
         {
             var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(s.SummaryJson)), 0);
             var state = Clip(string.IsNullOrEmpty(s.State) ? "Unknown" : s.State, PortalDbContext.StateLength)!;
             return new Observed(s.SessionClusterId, state, Clip(s.ReasonCode, PortalDbContext.ReasonCodeLength),
-                Clip(s.ReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, s.SummaryJson, hash);
+                Clip(s.ReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, s.SummaryJson, hash, s);
         }
 
         /// <summary>
