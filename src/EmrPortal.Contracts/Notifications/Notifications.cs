@@ -177,6 +177,9 @@ public static class DeliveryStates
     public const string Pending = "pending";
     public const string Delivered = "delivered";
     public const string DeadLetter = "dead-letter";
+
+    /// <summary>Not sent: the destination was removed or disabled, or the rule's owner lost access to the workspace.</summary>
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>One webhook delivery of one event (the dead-letter list shows those that gave up).</summary>

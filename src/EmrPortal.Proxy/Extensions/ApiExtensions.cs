@@ -3,6 +3,7 @@ using EmrPortal.Proxy.Actions;
 using EmrPortal.Proxy.Api;
 using EmrPortal.Proxy.Audit;
 using EmrPortal.Proxy.Me;
+using EmrPortal.Proxy.Notifications;
 using EmrPortal.Proxy.Pins;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Timeline;
@@ -41,7 +42,8 @@ public static class ApiExtensions
             .MapViewsEndpoints()
             .MapPinsEndpoints()
             .MapAuditEndpoints()
-            .MapSessionActionsEndpoints();
+            .MapSessionActionsEndpoints()
+            .MapNotificationsEndpoints();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using EmrPortal.PortalData;
 using EmrPortal.Proxy.Audit;
 using EmrPortal.Proxy.Actions;
 using EmrPortal.Proxy.Me;
+using EmrPortal.Proxy.Notifications;
 using EmrPortal.Proxy.Pins;
 using EmrPortal.Proxy.Timeline;
 using EmrPortal.Proxy.Triage;
@@ -88,6 +89,7 @@ public static class Extensions
         services.AddSingleton<SessionPins>();
         services.AddSingleton<CallerProfile>();
         services.AddSingleton<SessionActions>();
+        builder.AddNotifications();
 
         services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: ["ready"]);
         services.AddSingleton<UpstreamReadinessCheck>();

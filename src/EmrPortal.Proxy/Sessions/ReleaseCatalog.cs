@@ -86,6 +86,7 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     private readonly Lock _gate = new();
     private Task<EsrVersion?>? _load;
     private EsrVersion? _newest;
+    private HashSet<EsrVersion>? _online;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private bool _loaded;
 
@@ -121,6 +122,19 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
         }
     }
 
+    /// <summary>
+    /// Every ONLINE release as last loaded, or null while none is known; never waits (starts a load when due). For
+    /// "release no longer offered" notifications.
+    /// </summary>
+    public IReadOnlySet<EsrVersion>? OnlineVersions()
+    {
+        lock (_gate)
+        {
+            _ = StartIfDue();
+            return _online;
+        }
+    }
+
     /// <summary>The running load, a new one if the answer is missing or old, or null. Caller holds the lock.</summary>
     private Task<EsrVersion?>? StartIfDue()
     {
@@ -143,6 +157,7 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     private async Task<EsrVersion?> LoadAsync(CancellationToken cancellationToken)
     {
         EsrVersion? newest = null;
+        var online = new HashSet<EsrVersion>();
         var succeeded = false;
         try
         {
@@ -151,9 +166,13 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
             foreach (var release in response.ReleaseVersions ?? [])
             {
                 if (string.Equals(release.State, "ONLINE", StringComparison.OrdinalIgnoreCase)
-                    && EsrVersion.TryParse(release.Version, release.DisplayReleaseVersion, out var v) && (newest is null || v > newest))
+                    && EsrVersion.TryParse(release.Version, release.DisplayReleaseVersion, out var v))
                 {
-                    newest = v;
+                    online.Add(v);
+                    if (newest is null || v > newest)
+                    {
+                        newest = v;
+                    }
                 }
             }
 
@@ -177,6 +196,7 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
                 if (succeeded)
                 {
                     _newest = newest;
+                    _online = online;
                     _loaded = true;
                 }
 

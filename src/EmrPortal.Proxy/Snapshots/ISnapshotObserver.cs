@@ -7,4 +7,9 @@ namespace EmrPortal.Proxy.Snapshots;
 internal interface ISnapshotObserver
 {
     void OnPublished(Snapshot snapshot);
+
+    /// <summary>A refresh of <paramref name="workspaceId"/> failed (upstream error, throttling, permission denial).</summary>
+    void OnRefreshFailed(string workspaceId, Exception error)
+    {
+    }
 }

@@ -217,6 +217,22 @@ internal sealed partial class SnapshotStore(
         }
     }
 
+    /// <summary>Tells the observers a refresh failed (workspace-level notifications); never fails the caller.</summary>
+    private void NotifyFailed(string workspaceId, Exception error)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnRefreshFailed(workspaceId, error);
+            }
+            catch (Exception ex)
+            {
+                LogObserverFailed(logger, workspaceId, ex.GetType().Name);
+            }
+        }
+    }
+
     private TimeSpan RetryAfter(Entry entry, DateTimeOffset now)
     {
         var backoff = options.CurrentValue.FailureBackoff;
@@ -304,6 +320,11 @@ internal sealed partial class SnapshotStore(
             }
 
             LogScanFailed(logger, workspaceId, ex.GetType().Name, (ex as EmrApiException)?.Code, (ex as EmrApiException)?.RequestId);
+            if (!stopping.IsCancellationRequested)
+            {
+                NotifyFailed(workspaceId, ex);
+            }
+
             throw;
         }
         finally
