@@ -17,7 +17,8 @@ internal sealed class NotificationEnvelopes(Redactor redactor, IOptionsMonitor<N
     public WebhookEnvelope Create(string eventId, string type, string workspaceId, RuleSpec? rule, SessionSummaryDto? session, string? previousState, DateTimeOffset occurredAt)
     {
         var name = session is null ? null : Clean(session.Name ?? session.SessionClusterId, 200);
-        var (title, text) = Describe(type, workspaceId, rule, session, name);
+        var reasonMessage = session?.StateChangeReasonMessage is { } m ? Clean(m, 1000) : null;
+        var (title, text) = Describe(type, workspaceId, rule, session, name, reasonMessage);
         var webhookSession = session is null ? null : new WebhookSession(
             session.SessionClusterId,
             session.Name is null ? null : Clean(session.Name, 200),
@@ -28,7 +29,7 @@ internal sealed class NotificationEnvelopes(Redactor redactor, IOptionsMonitor<N
             session.UserName,
             session.ReleaseVersion,
             session.StateChangeReasonCode,
-            session.StateChangeReasonMessage is null ? null : Clean(session.StateChangeReasonMessage, 1000),
+            reasonMessage,
             session.StartTime);
         return new WebhookEnvelope(
             WebhookEnvelope.SchemaV1,
@@ -54,12 +55,12 @@ internal sealed class NotificationEnvelopes(Redactor redactor, IOptionsMonitor<N
             ? new Uri(baseUrl, RelativeLink(workspaceId, sessionClusterId)).AbsoluteUri
             : null;
 
-    private static (string Title, string Text) Describe(string type, string workspaceId, RuleSpec? rule, SessionSummaryDto? s, string? name)
+    private static (string Title, string Text) Describe(string type, string workspaceId, RuleSpec? rule, SessionSummaryDto? s, string? name, string? reasonMessage)
     {
         var reason = s?.StateChangeReasonCode is null ? "" : $" ({s.StateChangeReasonCode})";
         return type switch
         {
-            EventTypes.SessionError => ($"Session {name} failed", $"Session {s!.SessionClusterId} in {workspaceId} entered Error{reason}: {s.StateChangeReasonMessage}".TrimEnd(' ', ':')),
+            EventTypes.SessionError => ($"Session {name} failed", $"Session {s!.SessionClusterId} in {workspaceId} entered Error{reason}: {reasonMessage}".TrimEnd(' ', ':')),
             EventTypes.SessionLongRunning => ($"Session {name} has been running for more than {rule?.Hours} h",
                 $"Session {s!.SessionClusterId} in {workspaceId} (owner {s.UserName}) has been Running for more than {rule?.Hours} hours with auto-stop off."),
             EventTypes.SessionReleaseRetired => ($"Session {name} uses a release that is no longer offered",

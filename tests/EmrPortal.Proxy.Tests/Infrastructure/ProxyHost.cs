@@ -101,6 +101,12 @@ public class ProxyHost : IAsyncDisposable
 
                 s.ConfigureAll<HttpClientFactoryOptions>(o => o.HttpMessageHandlerBuilderActions.Add(h =>
                 {
+                    if (h.Name == EmrPortal.Proxy.Notifications.WebhookSender.ClientName)
+                    {
+                        // Webhooks go to real loopback receivers, through the proxy's own connect-time URL policy.
+                        return;
+                    }
+
                     h.PrimaryHandler = emulatorServer.CreateHandler();
                     h.AdditionalHandlers.Add(new RecordingHandler(Calls, rewriteUpstream));
                 }));
