@@ -3,6 +3,7 @@ using System.Text.Json;
 using EmrPortal.Contracts;
 using EmrPortal.Contracts.Notifications;
 using EmrPortal.PortalData;
+using EmrPortal.Proxy.Notifications;
 using EmrPortal.Proxy.Tests.Infrastructure;
 using EmrPortal.Proxy.Tests.Insights;
 using Microsoft.EntityFrameworkCore;
@@ -255,5 +256,31 @@ public sealed class WebhookDeliveryTests
         await db.NotificationSubscribers.Where(s => s.UserId == userId).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.RolesJson, JsonSerializer.Serialize(roles))
             .SetProperty(x => x.GroupsJson, JsonSerializer.Serialize(groups)), cancellationToken);
+    }
+}
+
+/// <summary>Workspace-level conditions: the cloud refusing the portal's identity on one workspace.</summary>
+public sealed class WorkspaceConditionTests
+{
+    [Fact]
+    public async Task Losing_cloud_permission_on_a_workspace_notifies_the_admin_rule_once_per_episode()
+    {
+        await using var host = new ProxyHost(NotificationHost.Settings(), InsightsHost.NoThrottling);
+        await host.LoadAsync();
+        await host.CreateRuleAsync("admin", new { kind = "cloud-permission-lost" });
+        await host.EmulatorAdminAsync("PUT", "/admin/ram", """{"accessKeyId":"LTAI5tEmrPortalDemoKey","deniedWorkspaces":["w-analytics"]}""");
+        var store = host.Service<EmrPortal.Proxy.Snapshots.SnapshotStore>();
+
+        store.Invalidate(NotificationHost.Workspace);
+        await host.GetAsync("admin", "/api/v1/workspaces/w-analytics/sessions?pageSize=1");
+        var unread = await NotificationHost.EventuallyAsync(async () => await host.UnreadAsync("admin") is { Count: > 0 } u ? u : null, "the admin's notification");
+        var (_, body) = await host.GetAsync("admin", "/api/v1/notifications");
+        var condition = host.Service<WorkspaceConditionMonitor>();
+        var again = await condition.RecordAsync(NotificationHost.Workspace, WorkspaceConditionMonitor.PermissionCondition, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, unread.Count);
+        var notification = Assert.Single(JsonSerializer.Deserialize(body, PortalJsonContext.Default.NotificationPageDto)!.Items);
+        Assert.Equal((EventTypes.CloudPermissionLost, "/workspaces/w-analytics"), (notification.Kind, notification.Link));
+        Assert.Equal(0, again); // the same episode does not notify twice
     }
 }
