@@ -71,6 +71,10 @@ timeout 420 dotnet "$BENCH" micro --results "$RES/micro.json" "${MICRO_ARGS[@]}"
 step "Scaling curve (1k / 10k / 50k sessions)"
 timeout 180 dotnet "$BENCH" scaling --results "$RES/scaling.json" --sizes 1000,10000,50000
 
+step "Notifications: detection + outbox cost per refresh of a 10,000-session workspace (ratio to the refresh)"
+timeout 180 dotnet "$BENCH" notify --results "$RES/notify.json" --sessions 10000 \
+  || echo "notification cost run failed; see the output above"
+
 step "Load run (Emulator + Proxy on loopback, 50 ms upstream latency, 10k sessions)"
 timeout 540 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/load.json" --logs "$RES/logs" "${LOAD_ARGS[@]}"
 

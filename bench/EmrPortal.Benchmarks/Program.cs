@@ -27,6 +27,7 @@ public static class BenchmarkProgram
         {
             "micro" => RunMicro(rest, results),
             "scaling" => ScalingCurve.Run(rest, results),
+            "notify" => NotificationCost.Run(rest, results),
             _ => Usage(),
         };
     }

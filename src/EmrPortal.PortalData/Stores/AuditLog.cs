@@ -1,4 +1,3 @@
-using EmrPortal.Contracts;
 using EmrPortal.PortalData.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,8 +8,16 @@ public sealed record AuditRecord(
     DateTimeOffset At, string UserId, string? UserName, string Action, string? WorkspaceId, string? SessionClusterId, string Outcome,
     int Count = 1, DateTimeOffset? LastAt = null);
 
-/// <summary>Audit filters: exact user id or display name, exact action, exact workspace.</summary>
-public sealed record AuditQuery(int Page, int PageSize, string? User, string? Action, string? WorkspaceId);
+/// <summary>Audit filters: exact user id or display name, exact action, exact workspace; 1-based page.</summary>
+public sealed record AuditFilter(int Page, int PageSize, string? User, string? Action, string? WorkspaceId);
+
+/// <summary>A stored audit entry; <see cref="Count"/> &gt; 1 when repeats were aggregated (last one at <see cref="LastAt"/>).</summary>
+public sealed record AuditLogEntry(
+    long Id, DateTimeOffset At, string UserId, string? UserName, string Action, string? WorkspaceId, string? SessionClusterId, string Outcome,
+    int Count, DateTimeOffset? LastAt);
+
+/// <summary>One page of the audit log, newest first.</summary>
+public sealed record AuditLogPage(IReadOnlyList<AuditLogEntry> Items, int TotalCount, int Page, int PageSize);
 
 /// <summary>The audit log: appended in batches off the request path, read by Portal.Admin newest first, paged on the server.</summary>
 public sealed class AuditLog(IPortalDbFactory factory)
@@ -38,7 +45,7 @@ public sealed class AuditLog(IPortalDbFactory factory)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<AuditPageDto> PageAsync(AuditQuery query, CancellationToken cancellationToken)
+    public async Task<AuditLogPage> PageAsync(AuditFilter query, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         var entries = db.AuditEntries.AsNoTracking();
@@ -61,9 +68,9 @@ public sealed class AuditLog(IPortalDbFactory factory)
         var items = await entries
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
             .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
-            .Select(a => new AuditEntryDto(a.Id, a.At, a.UserId, a.UserName, a.Action, a.WorkspaceId, a.SessionClusterId, a.Outcome) { Count = a.Count, LastAt = a.LastAt })
+            .Select(a => new AuditLogEntry(a.Id, a.At, a.UserId, a.UserName, a.Action, a.WorkspaceId, a.SessionClusterId, a.Outcome, a.Count, a.LastAt))
             .ToListAsync(cancellationToken);
-        return new AuditPageDto(items, total, query.Page, query.PageSize);
+        return new AuditLogPage(items, total, query.Page, query.PageSize);
     }
 
     public async Task<int> PurgeAsync(DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)

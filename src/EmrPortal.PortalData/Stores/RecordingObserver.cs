@@ -1,5 +1,3 @@
-using EmrPortal.Contracts;
-
 namespace EmrPortal.PortalData.Stores;
 
 /// <summary>
@@ -13,10 +11,11 @@ public interface IRecordingObserver
 }
 
 /// <summary>
-/// One session that is new, changed (state or data), or no longer listed in this recording. <see cref="Previous"/> is
-/// null for a session seen for the first time; <see cref="Current"/> is null for one upstream stopped listing.
+/// One session that is new, changed (state or data), or no longer listed in this recording. <see cref="PreviousSummaryJson"/>
+/// (the summary document as stored before) is null for a session seen for the first time; <see cref="Current"/> is
+/// null for one upstream stopped listing.
 /// </summary>
-public sealed record SessionChange(string SessionClusterId, SessionSummaryDto? Previous, SessionSummaryDto? Current, string? PreviousState);
+public sealed record SessionChange(string SessionClusterId, string? PreviousSummaryJson, ObservedSession? Current, string? PreviousState);
 
 /// <summary>What one recording saw.</summary>
 /// <param name="PreviousAsOf">The previous recording's <c>asOf</c> (null: the first recording of the workspace).</param>
@@ -27,6 +26,6 @@ public sealed record RecordedChanges(
     string WorkspaceId,
     DateTimeOffset AsOf,
     DateTimeOffset? PreviousAsOf,
-    IReadOnlyList<SessionSummaryDto> Sessions,
+    IReadOnlyList<ObservedSession> Sessions,
     IReadOnlyList<SessionChange> Changes,
     IReadOnlyDictionary<string, DateTimeOffset> StateSince);

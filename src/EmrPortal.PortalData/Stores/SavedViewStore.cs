@@ -1,8 +1,10 @@
-using EmrPortal.Contracts;
 using EmrPortal.PortalData.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace EmrPortal.PortalData.Stores;
+
+/// <summary>A saved list view as stored (<see cref="Query"/> is a list query string without the leading '?').</summary>
+public sealed record StoredView(Guid Id, string WorkspaceId, string Name, string Query, string CreatedBy, DateTimeOffset CreatedAt);
 
 public enum SaveViewOutcome
 {
@@ -20,17 +22,17 @@ public enum DeleteViewOutcome
 /// <summary>Saved team views per workspace. Who may see a workspace is decided by the caller (the proxy's access policy).</summary>
 public sealed class SavedViewStore(IPortalDbFactory factory)
 {
-    public async Task<IReadOnlyList<SavedViewDto>> ListAsync(string workspaceId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredView>> ListAsync(string workspaceId, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         var views = await db.SavedViews.AsNoTracking().Where(v => v.WorkspaceId == workspaceId).ToListAsync(cancellationToken);
         return views
             .OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Name, StringComparer.Ordinal)
-            .Select(ToDto)
+            .Select(ToRecord)
             .ToList();
     }
 
-    public async Task<(SaveViewOutcome Outcome, SavedViewDto? View)> AddAsync(
+    public async Task<(SaveViewOutcome Outcome, StoredView? View)> AddAsync(
         string workspaceId, string name, string query, string userId, string? userName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
@@ -65,7 +67,7 @@ public sealed class SavedViewStore(IPortalDbFactory factory)
             throw;
         }
 
-        return (SaveViewOutcome.Created, ToDto(view));
+        return (SaveViewOutcome.Created, ToRecord(view));
     }
 
     /// <summary>Deletes a view of <paramref name="workspaceId"/> if the caller created it or is an admin.</summary>
@@ -94,5 +96,5 @@ public sealed class SavedViewStore(IPortalDbFactory factory)
         return await db.SavedViews.AnyAsync(v => v.WorkspaceId == workspaceId && v.Name == name, cancellationToken);
     }
 
-    private static SavedViewDto ToDto(SavedView v) => new(v.Id, v.WorkspaceId, v.Name, v.Query, v.CreatedBy, v.CreatedAt);
+    private static StoredView ToRecord(SavedView v) => new(v.Id, v.WorkspaceId, v.Name, v.Query, v.CreatedBy, v.CreatedAt);
 }

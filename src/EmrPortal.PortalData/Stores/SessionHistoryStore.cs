@@ -1,33 +1,10 @@
-using System.Data;
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using EmrPortal.Contracts;
 using EmrPortal.PortalData.Entities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace EmrPortal.PortalData.Stores;
-
-/// <summary>What the portal knows about a workspace's sessions beyond the current snapshot.</summary>
-/// <param name="Known">Each known session's recorded state and when it entered it.</param>
-/// <param name="Gone">Last known data of sessions upstream no longer lists (<see cref="SessionSummaryDto.NoLongerListed"/> set).</param>
-public sealed record WorkspaceHistory(
-    string WorkspaceId,
-    DateTimeOffset? ScannedAsOf,
-    IReadOnlyDictionary<string, KnownState> Known,
-    IReadOnlyList<SessionSummaryDto> Gone)
-{
-    public static WorkspaceHistory Empty(string workspaceId) =>
-        new(workspaceId, null, new Dictionary<string, KnownState>(StringComparer.Ordinal), []);
-}
-
-/// <summary>A session's recorded state and since when (see <see cref="KnownSession.StateSince"/>).</summary>
-public readonly record struct KnownState(string State, DateTimeOffset Since);
-
-/// <summary>The outcome of recording one snapshot: <see cref="Skipped"/> when a newer one was already recorded.</summary>
-public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerListed, WorkspaceHistory History);
 
 /// <summary>
 /// Records what snapshot refreshes observe: the diff against the previous recorded snapshot of the workspace (kept in
@@ -35,14 +12,14 @@ public sealed record RecordResult(bool Skipped, int Transitions, int NoLongerLis
 /// sessions a full scan no longer lists are kept as "no longer listed". Recording is idempotent: the workspace's scan
 /// mark serializes recorders and skips snapshots that are not newer, and transitions have a unique key.
 /// </summary>
-public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IRecordingObserver>? observers = null)
+public sealed partial class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IRecordingObserver>? observers = null)
 {
     private readonly IRecordingObserver[] _observers = observers?.ToArray() ?? [];
 
     private const int InsertBatch = 100;
 
     public async Task<RecordResult> RecordAsync(
-        string workspaceId, DateTimeOffset asOf, IReadOnlyList<SessionSummaryDto> sessions, CancellationToken cancellationToken)
+        string workspaceId, DateTimeOffset asOf, IReadOnlyList<ObservedSession> sessions, CancellationToken cancellationToken)
     {
         asOf = Truncate(asOf);
         await using var db = factory.CreateDbContext();
@@ -99,8 +76,6 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
                 }
             }
 
-            var stateSince = _observers.Length > 0 ? new Dictionary<string, DateTimeOffset>(listed.Count, StringComparer.Ordinal) : null;
-
             // Known sessions whose state or data changed (or that are listed again).
             if (changed.Count > 0)
             {
@@ -108,7 +83,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
                 foreach (var entity in await db.KnownSessions.Where(k => k.WorkspaceId == workspaceId && ids.Contains(k.SessionClusterId)).ToListAsync(ct))
                 {
                     var o = changed[entity.SessionClusterId];
-                    changes?.Add(new SessionChange(o.Id, Deserialize(entity.SummaryJson), o.Session, entity.State));
+                    changes?.Add(new SessionChange(o.Id, entity.SummaryJson, o.Session, entity.State));
                     if (entity.State != o.State)
                     {
                         transitions.Add(o.Transition(workspaceId, entity.State, asOf));
@@ -129,7 +104,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
             // Sessions this full scan no longer lists: kept with their last known data, marked, never dropped here.
             var gone = known.Values.Where(k => !k.NoLongerListed && !listed.Contains(k.SessionClusterId)).Select(k => k.SessionClusterId).ToList();
             var lastListed = previousMark ?? asOf;
-            if (changes is not null && gone.Count > 0)
+            if (changes is not null)
             {
                 foreach (var chunk in gone.Chunk(500))
                 {
@@ -137,7 +112,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
                         .Where(k => k.WorkspaceId == workspaceId && chunk.Contains(k.SessionClusterId))
                         .Select(k => new { k.SessionClusterId, k.SummaryJson, k.State }).ToListAsync(ct))
                     {
-                        changes.Add(new SessionChange(row.SessionClusterId, Deserialize(row.SummaryJson), null, row.State));
+                        changes.Add(new SessionChange(row.SessionClusterId, row.SummaryJson, null, row.State));
                     }
                 }
             }
@@ -153,32 +128,10 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
             }
 
             var recorded = await InsertTransitionsAsync(db, transitions, ct);
-            if (changes is not null && stateSince is not null)
+            if (changes is not null)
             {
-                foreach (var o in fresh)
-                {
-                    stateSince[o.Id] = o.FirstStateSince(asOf);
-                }
-
-                foreach (var session in sessions)
-                {
-                    var id = session.SessionClusterId;
-                    if (stateSince.ContainsKey(id))
-                    {
-                        continue;
-                    }
-
-                    stateSince[id] = changed.TryGetValue(id, out var c)
-                        ? (known.TryGetValue(id, out var k) && k.State == c.State ? k.StateSince : asOf)
-                        : known.TryGetValue(id, out var unchanged) ? unchanged.StateSince
-                        : asOf;
-                }
-
-                var recordedChanges = new RecordedChanges(workspaceId, asOf, previousMark, sessions, changes, stateSince);
-                foreach (var observer in _observers)
-                {
-                    await observer.OnRecordingAsync(db, recordedChanges, ct);
-                }
+                await NotifyObserversAsync(db, new RecordedChanges(
+                    workspaceId, asOf, previousMark, sessions, changes, StateSince(sessions, fresh, changed, known, asOf)), ct);
             }
 
             await transaction.CommitAsync(ct);
@@ -194,7 +147,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
     }
 
     /// <summary>A session's recorded transitions, oldest first; null when the portal never saw the session.</summary>
-    public async Task<SessionTimelineDto?> GetTimelineAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
+    public async Task<SessionHistoryTimeline?> GetTimelineAsync(string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         var known = await db.KnownSessions.AsNoTracking()
@@ -204,7 +157,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
         var transitions = await db.StateTransitions.AsNoTracking()
             .Where(t => t.WorkspaceId == workspaceId && t.SessionClusterId == sessionClusterId)
             .OrderBy(t => t.ObservedAt).ThenBy(t => t.Id)
-            .Select(t => new StateTransitionDto(t.WorkspaceId, t.SessionClusterId, t.FromState, t.ToState, t.ReasonCode, t.ReasonMessage, t.ObservedAt))
+            .Select(t => new ObservedTransition(t.WorkspaceId, t.SessionClusterId, t.FromState, t.ToState, t.ReasonCode, t.ReasonMessage, t.ObservedAt))
             .ToListAsync(cancellationToken);
         if (known is null && transitions.Count == 0)
         {
@@ -223,7 +176,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
             }
         }
 
-        return new SessionTimelineDto(workspaceId, sessionClusterId, transitions, known?.NoLongerListed ?? false, lastSeen);
+        return new SessionHistoryTimeline(workspaceId, sessionClusterId, transitions, known?.NoLongerListed ?? false, lastSeen);
     }
 
     /// <summary>
@@ -231,7 +184,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
     /// a session counts from the observation that showed it Running until the next transition (or until it was
     /// found no longer listed). Sessions are unknown before their first observation.
     /// </summary>
-    public async Task<IReadOnlyList<RunningPointDto>> GetRunningSeriesAsync(
+    public async Task<IReadOnlyList<RunningCount>> GetRunningSeriesAsync(
         string workspaceId, IReadOnlyList<DateTimeOffset> points, CancellationToken cancellationToken)
     {
         if (points.Count == 0)
@@ -258,7 +211,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
             .ToList();
 
         var running = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<RunningPointDto>(points.Count);
+        var result = new List<RunningCount>(points.Count);
         var next = 0;
         foreach (var point in points)
         {
@@ -269,7 +222,7 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
                 else running.Remove(e.SessionClusterId);
             }
 
-            result.Add(new RunningPointDto(point, running.Count));
+            result.Add(new RunningCount(point, running.Count));
         }
 
         return result;
@@ -315,153 +268,67 @@ public sealed class SessionHistoryStore(IPortalDbFactory factory, IEnumerable<IR
             .Select(k => new { k.SessionClusterId, k.State, k.StateSince, k.NoLongerListed, Json = k.NoLongerListed ? k.SummaryJson : null })
             .ToListAsync(cancellationToken);
         var known = new Dictionary<string, KnownState>(rows.Count, StringComparer.Ordinal);
-        var gone = new List<SessionSummaryDto>();
+        var gone = new List<LastKnownSession>();
         foreach (var row in rows)
         {
             known[row.SessionClusterId] = new KnownState(row.State, row.StateSince);
-            if (row.NoLongerListed && row.Json is not null
-                && JsonSerializer.Deserialize(row.Json, PortalJsonContext.Default.SessionSummaryDto) is { } summary)
+            if (row.NoLongerListed && row.Json is not null)
             {
-                gone.Add(summary with { WorkspaceId = workspaceId, SessionClusterId = row.SessionClusterId, StateSince = row.StateSince, NoLongerListed = true });
+                gone.Add(new LastKnownSession(row.SessionClusterId, row.StateSince, row.Json));
             }
         }
 
         return new WorkspaceHistory(workspaceId, mark, known, gone);
     }
 
-    /// <summary>Moves the workspace's scan mark to <paramref name="asOf"/> if that is newer; false when it is not.</summary>
-    private static async Task<bool> AdvanceMarkAsync(PortalDbContext db, string workspaceId, DateTimeOffset asOf, CancellationToken cancellationToken)
-    {
-        // One statement on both providers (SQLite ≥ 3.24 and PostgreSQL share the upsert syntax). In PostgreSQL the
-        // row lock it takes is held to commit, so recorders of one workspace queue here instead of interleaving.
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText =
-            """
-            INSERT INTO "WorkspaceScans" ("WorkspaceId", "LastAsOf") VALUES (@w, @t)
-            ON CONFLICT ("WorkspaceId") DO UPDATE SET "LastAsOf" = excluded."LastAsOf"
-            WHERE "WorkspaceScans"."LastAsOf" < excluded."LastAsOf"
-            """;
-        Add(command, "@w", workspaceId);
-        Add(command, "@t", asOf.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
-
-    private static async Task<HashSet<string>> InsertKnownAsync(
-        PortalDbContext db, string workspaceId, List<Observed> rows, DateTimeOffset asOf, CancellationToken cancellationToken)
-    {
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        var connection = db.Database.GetDbConnection();
-        foreach (var chunk in rows.Chunk(InsertBatch))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var sql = new StringBuilder(
-                """INSERT INTO "KnownSessions" ("WorkspaceId", "SessionClusterId", "State", "StateSince", "SummaryJson", "SummaryHash", "FirstSeen", "LastSeen", "NoLongerListed", "NoLongerListedSince") VALUES """);
-            Add(command, "@w", workspaceId);
-            Add(command, "@t", asOf.ToUnixTimeMilliseconds());
-            Add(command, "@f", false);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var o = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@w, @i{i}, @s{i}, @ss{i}, @j{i}, @h{i}, @t, @t, @f, NULL)");
-                Add(command, $"@i{i}", o.Id);
-                Add(command, $"@s{i}", o.State);
-                Add(command, $"@ss{i}", o.FirstStateSince(asOf).ToUnixTimeMilliseconds());
-                Add(command, $"@j{i}", o.Json);
-                Add(command, $"@h{i}", o.Hash);
-            }
-
-            sql.Append(""" ON CONFLICT ("WorkspaceId", "SessionClusterId") DO NOTHING RETURNING "SessionClusterId" """);
-            command.CommandText = sql.ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add(reader.GetString(0));
-            }
-        }
-
-        return inserted;
-    }
-
-    /// <summary>Inserts transitions; one already recorded (same session, instant and state) is left as it is.</summary>
-    internal static async Task<int> InsertTransitionsAsync(PortalDbContext db, IReadOnlyList<StateTransition> transitions, CancellationToken cancellationToken)
-    {
-        var recorded = 0;
-        var connection = db.Database.GetDbConnection();
-        foreach (var chunk in transitions.Chunk(InsertBatch))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var sql = new StringBuilder(
-                """INSERT INTO "StateTransitions" ("WorkspaceId", "SessionClusterId", "FromState", "ToState", "ReasonCode", "ReasonMessage", "ObservedAt") VALUES """);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var t = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@w{i}, @i{i}, @f{i}, @s{i}, @c{i}, @m{i}, @t{i})");
-                Add(command, $"@w{i}", t.WorkspaceId);
-                Add(command, $"@i{i}", t.SessionClusterId);
-                Add(command, $"@f{i}", t.FromState);
-                Add(command, $"@s{i}", t.ToState);
-                Add(command, $"@c{i}", t.ReasonCode);
-                Add(command, $"@m{i}", t.ReasonMessage);
-                Add(command, $"@t{i}", t.ObservedAt.ToUnixTimeMilliseconds());
-            }
-
-            sql.Append(""" ON CONFLICT ("WorkspaceId", "SessionClusterId", "ObservedAt", "ToState") DO NOTHING""");
-            command.CommandText = sql.ToString();
-            recorded += await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return recorded;
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = value switch
-        {
-            long => DbType.Int64,
-            bool => DbType.Boolean,
-            _ => DbType.String,
-        };
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-    }
-
     internal static DateTimeOffset Truncate(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 
     private static string? Clip(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
-    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed, DateTimeOffset StateSince);
-
-    private static SessionSummaryDto? Deserialize(string json)
+    /// <summary>Observers write in the recording's transaction: their rows commit or roll back with the transitions.</summary>
+    private async Task NotifyObserversAsync(PortalDbContext db, RecordedChanges changes, CancellationToken cancellationToken)
     {
-        try
+        foreach (var observer in _observers)
         {
-            return JsonSerializer.Deserialize(json, PortalJsonContext.Default.SessionSummaryDto);
-        }
-        catch (JsonException)
-        {
-            return null;
+            await observer.OnRecordingAsync(db, changes, cancellationToken);
         }
     }
 
-    /// <summary>A session as one snapshot showed it, in the form it is stored.</summary>
-    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash, SessionSummaryDto Session)
+    /// <summary>When each listed session entered its current state, after this recording.</summary>
+    private static Dictionary<string, DateTimeOffset> StateSince(
+        IReadOnlyList<ObservedSession> sessions, List<Observed> fresh, Dictionary<string, Observed> changed, Dictionary<string, KnownRow> known, DateTimeOffset asOf)
     {
-        public static Observed From(SessionSummaryDto s)
+        var since = new Dictionary<string, DateTimeOffset>(sessions.Count, StringComparer.Ordinal);
+        foreach (var o in fresh)
         {
-            // The stored summary is the snapshot's own data: the per-view enrichments are not part of it.
-            var json = JsonSerializer.Serialize(
-                s with { StateSince = null, NoLongerListed = false, ReleaseOutdated = false, Pinned = false },
-                PortalJsonContext.Default.SessionSummaryDto);
-            var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(json)), 0);
+            since[o.Id] = o.FirstStateSince(asOf);
+        }
+
+        foreach (var session in sessions)
+        {
+            var id = session.SessionClusterId;
+            if (since.ContainsKey(id))
+            {
+                continue;
+            }
+
+            since[id] = known.TryGetValue(id, out var k) && (!changed.TryGetValue(id, out var c) || k.State == c.State) ? k.StateSince : asOf;
+        }
+
+        return since;
+    }
+
+    private sealed record KnownRow(string SessionClusterId, string State, long SummaryHash, bool NoLongerListed, DateTimeOffset StateSince);
+
+    /// <summary>A session as one snapshot showed it, in the form it is stored.</summary>
+    private sealed record Observed(string Id, string State, string? ReasonCode, string? ReasonMessage, DateTimeOffset? StartTime, string Json, long Hash, ObservedSession Session)
+    {
+        public static Observed From(ObservedSession s)
+        {
+            var hash = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(s.SummaryJson)), 0);
             var state = Clip(string.IsNullOrEmpty(s.State) ? "Unknown" : s.State, PortalDbContext.StateLength)!;
-            return new Observed(s.SessionClusterId, state, Clip(s.StateChangeReasonCode, PortalDbContext.ReasonCodeLength),
-                Clip(s.StateChangeReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, json, hash, s);
+            return new Observed(s.SessionClusterId, state, Clip(s.ReasonCode, PortalDbContext.ReasonCodeLength),
+                Clip(s.ReasonMessage, PortalDbContext.ReasonMessageLength), s.StartTime, s.SummaryJson, hash, s);
         }
 
         /// <summary>

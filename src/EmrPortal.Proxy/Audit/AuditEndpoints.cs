@@ -34,6 +34,11 @@ public static class AuditEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await audit.PageAsync(parsed, cancellationToken));
+        var page = await audit.PageAsync(parsed, cancellationToken);
+        return TypedResults.Ok(new AuditPageDto(
+            page.Items.Select(a => new AuditEntryDto(a.Id, a.At, a.UserId, a.UserName, a.Action, a.WorkspaceId, a.SessionClusterId, a.Outcome) { Count = a.Count, LastAt = a.LastAt }).ToList(),
+            page.TotalCount,
+            page.Page,
+            page.PageSize));
     }
 }

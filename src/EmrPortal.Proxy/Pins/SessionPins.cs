@@ -11,7 +11,7 @@ internal sealed class SessionPins(PinStore store, PinCache cache, AccessPolicy p
 {
     /// <summary>The caller's pins in workspaces they may see (a workspace they lost access to keeps its pins, unshown).</summary>
     public async Task<IReadOnlyList<PinDto>> ListAsync(Caller caller, CancellationToken cancellationToken) =>
-        (await store.ListAsync(caller.UserId, cancellationToken)).Where(p => policy.CanSee(caller, p.WorkspaceId)).ToList();
+        (await store.ListAsync(caller.UserId, cancellationToken)).Where(p => policy.CanSee(caller, p.WorkspaceId)).Select(ToDto).ToList();
 
     /// <summary>Pins a session listed now or known as no longer listed; null for an id nobody has seen.</summary>
     public async Task<PinDto?> PinAsync(Caller caller, string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ internal sealed class SessionPins(PinStore store, PinCache cache, AccessPolicy p
 
         var pin = await store.PinAsync(caller.UserId, workspaceId, sessionClusterId, time.GetUtcNow(), cancellationToken);
         cache.Invalidate(caller.UserId);
-        return pin;
+        return ToDto(pin);
     }
 
     public async Task UnpinAsync(Caller caller, string workspaceId, string sessionClusterId, CancellationToken cancellationToken)
@@ -33,4 +33,6 @@ internal sealed class SessionPins(PinStore store, PinCache cache, AccessPolicy p
         await store.UnpinAsync(caller.UserId, workspaceId, sessionClusterId, cancellationToken);
         cache.Invalidate(caller.UserId);
     }
+
+    private static PinDto ToDto(PinnedSession pin) => new(pin.WorkspaceId, pin.SessionClusterId, pin.PinnedAt);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EmrPortal.Contracts;
 using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Snapshots;
 
@@ -45,7 +46,10 @@ internal sealed class HistoryView(WorkspaceHistory history)
 
         var gone = Snapshot.Build(
             history.WorkspaceId,
-            history.Gone.Where(s => current.Find(s.SessionClusterId) is null),
+            history.Gone
+                .Where(s => current.Find(s.SessionClusterId) is null)
+                .Select(s => SessionHistoryMapping.ToSummary(history.WorkspaceId, s))
+                .OfType<SessionSummaryDto>(),
             history.ScannedAsOf ?? current.AsOf,
             upstreamPages: 0,
             TimeSpan.Zero);

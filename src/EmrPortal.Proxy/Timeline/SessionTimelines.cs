@@ -12,7 +12,7 @@ internal sealed class SessionTimelines(SessionHistoryStore history, SnapshotStor
     {
         if (await history.GetTimelineAsync(workspaceId, sessionClusterId, cancellationToken) is { } timeline)
         {
-            return timeline;
+            return timeline.ToDto();
         }
 
         // Listed but not recorded yet (the recorder runs just behind the scan): an empty timeline, not a 404.

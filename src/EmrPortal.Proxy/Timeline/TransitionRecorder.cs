@@ -62,7 +62,8 @@ internal sealed partial class TransitionRecorder(
         {
             try
             {
-                var result = await store.RecordAsync(snapshot.WorkspaceId, snapshot.AsOf, snapshot.Sessions, stoppingToken);
+                var result = await store.RecordAsync(
+                    snapshot.WorkspaceId, snapshot.AsOf, snapshot.Sessions.Select(SessionHistoryMapping.ToObserved).ToList(), stoppingToken);
                 cache.Set(result.History);
                 if (result.Skipped)
                 {

@@ -32,7 +32,7 @@ public static class ViewsEndpoints
 
     internal static async Task<Ok<IReadOnlyList<SavedViewDto>>> ListViews(
         string workspaceId, SavedViewStore views, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await views.ListAsync(workspaceId, cancellationToken));
+        TypedResults.Ok<IReadOnlyList<SavedViewDto>>((await views.ListAsync(workspaceId, cancellationToken)).Select(ToDto).ToList());
 
     internal static async Task<Results<Created<SavedViewDto>, ValidationProblem, ProblemHttpResult>> SaveView(
         string workspaceId,
@@ -68,8 +68,10 @@ public static class ViewsEndpoints
         var (outcome, view) = await views.AddAsync(workspaceId, name!, query!, caller.UserId, caller.Name, time.GetUtcNow(), cancellationToken);
         return outcome == SaveViewOutcome.DuplicateName
             ? ApiProblems.Conflict("A view with this name already exists in this workspace.")
-            : TypedResults.Created($"/api/v1/workspaces/{workspaceId}/views", view!);
+            : TypedResults.Created($"/api/v1/workspaces/{workspaceId}/views", ToDto(view!));
     }
+
+    private static SavedViewDto ToDto(StoredView v) => new(v.Id, v.WorkspaceId, v.Name, v.Query, v.CreatedBy, v.CreatedAt);
 
     /// <summary>
     /// A saved query must be one the session list accepts: only its parameter names, each once, each valid. It is

@@ -1,6 +1,7 @@
 using EmrPortal.Contracts;
 using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Snapshots;
+using EmrPortal.Proxy.Timeline;
 
 namespace EmrPortal.Proxy.Workspaces;
 
@@ -15,7 +16,7 @@ internal sealed class WorkspaceOverviews(SnapshotStore store, SessionHistoryStor
         var day = Points(now, TimeSpan.FromHours(1), 24);
         var week = Points(now, TimeSpan.FromHours(6), 28);
         var all = day.Concat(week).Distinct().Order().ToList();
-        var running = (await history.GetRunningSeriesAsync(workspaceId, all, cancellationToken)).ToDictionary(p => p.At);
+        var running = (await history.GetRunningSeriesAsync(workspaceId, all, cancellationToken)).ToDictionary(p => p.At, p => p.ToDto());
         return new WorkspaceOverviewDto(
             workspaceId,
             snapshot.CountsByState,

@@ -3,6 +3,7 @@ using EmrPortal.PortalData;
 using EmrPortal.PortalData.Entities;
 using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Tests.Infrastructure;
+using EmrPortal.Proxy.Timeline;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,10 @@ public abstract class PortalRepositoryTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    internal static SessionSummaryDto Session(string id, string state, string user = "alice.chen", string? reason = null, DateTimeOffset? started = null) =>
+    internal static ObservedSession Session(string id, string state, string user = "alice.chen", string? reason = null, DateTimeOffset? started = null) =>
+        SessionHistoryMapping.ToObserved(Summary(id, state, user, reason, started));
+
+    internal static SessionSummaryDto Summary(string id, string state, string user = "alice.chen", string? reason = null, DateTimeOffset? started = null) =>
         new("w1", id, "name-" + id, state, reason, reason is null ? null : "message " + reason, "SQL", "dev_queue", "u-" + user, user,
             "esr-4.0.0", "esr-4.0.0 (Spark 3.5.2)", T0.AddDays(-3), started, true, true, 45);
 
@@ -86,7 +90,8 @@ public abstract class PortalRepositoryTests : IAsyncLifetime
         var one = new SessionHistoryStore(Db);
         var two = new SessionHistoryStore(SecondInstance());
         var sessions = Enumerable.Range(0, 300).Select(i => Session($"s{i:000}", i % 3 == 0 ? "Running" : "Stopped")).ToArray();
-        var changed = sessions.Select((s, i) => i % 10 == 0 ? s with { State = "Error", StateChangeReasonCode = "1000005" } : s).ToArray();
+        var changed = Enumerable.Range(0, 300)
+            .Select(i => i % 10 == 0 ? Session($"s{i:000}", "Error", reason: "1000005") : sessions[i]).ToArray();
 
         // Both instances scanned the same moments (e.g. adopted the same shared snapshot) and record at once.
         var first = await Task.WhenAll(one.RecordAsync("w1", T0, sessions, Ct), two.RecordAsync("w1", T0, sessions, Ct));
@@ -138,7 +143,7 @@ public abstract class PortalRepositoryTests : IAsyncLifetime
         var gone = await store.RecordAsync("w1", T0.AddMinutes(1), [Session("a", "Running")], Ct);
 
         Assert.Equal(1, gone.NoLongerListed);
-        var b = Assert.Single(gone.History.Gone);
+        var b = SessionHistoryMapping.ToSummary("w1", Assert.Single(gone.History.Gone))!;
         Assert.Equal(("b", "bob.li", "Stopped", true), (b.SessionClusterId, b.UserName, b.State, b.NoLongerListed));
         var timeline = (await store.GetTimelineAsync("w1", "b", Ct))!;
         Assert.True(timeline.NoLongerListed);
@@ -205,10 +210,10 @@ public abstract class PortalRepositoryTests : IAsyncLifetime
             i < 5 ? "session.view" : "sessions.export", i % 3 == 0 ? "w-finance" : "w-analytics", i < 5 ? $"sc-{i}" : null, "allowed")).ToList();
         await log.AppendAsync(records, Ct);
 
-        var first = await log.PageAsync(new AuditQuery(1, 3, null, null, null), Ct);
-        var third = await log.PageAsync(new AuditQuery(3, 3, null, null, null), Ct);
-        var viewer = await log.PageAsync(new AuditQuery(1, 10, "Vic Viewer", "session.view", null), Ct);
-        var finance = await log.PageAsync(new AuditQuery(1, 10, "user-admin", null, "w-finance"), Ct);
+        var first = await log.PageAsync(new AuditFilter(1, 3, null, null, null), Ct);
+        var third = await log.PageAsync(new AuditFilter(3, 3, null, null, null), Ct);
+        var viewer = await log.PageAsync(new AuditFilter(1, 10, "Vic Viewer", "session.view", null), Ct);
+        var finance = await log.PageAsync(new AuditFilter(1, 10, "user-admin", null, "w-finance"), Ct);
 
         Assert.Equal(7, first.TotalCount);
         Assert.Equal([T0.AddMinutes(6), T0.AddMinutes(5), T0.AddMinutes(4)], first.Items.Select(e => e.At));

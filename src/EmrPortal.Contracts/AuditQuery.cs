@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using EmrPortal.Contracts;
 
-namespace EmrPortal.Web.Services;
+namespace EmrPortal.Contracts;
 
 /// <summary>The audit page's state: the same names in the portal's URL (<c>/audit?page=2&amp;user=…</c>) and in the
 /// proxy's <c>GET /api/v1/audit</c> query. Defaults are left out so links stay short.</summary>
