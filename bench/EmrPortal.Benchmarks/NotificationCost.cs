@@ -11,6 +11,7 @@ using EmrPortal.Proxy;
 using EmrPortal.Proxy.Notifications;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Snapshots;
+using EmrPortal.Proxy.Timeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,8 +71,9 @@ internal static class NotificationCost
 
             var sessions = SyntheticSessions.Summaries(n, seed: 21);
             var asOf = DateTimeOffset.UtcNow.AddHours(-1);
-            await plain.RecordAsync("w-plain", asOf, sessions, CancellationToken.None);
-            await observed.RecordAsync("w-notify", asOf, sessions, CancellationToken.None);
+            var initial = sessions.Select(SessionHistoryMapping.ToObserved).ToList();
+            await plain.RecordAsync("w-plain", asOf, initial, CancellationToken.None);
+            await observed.RecordAsync("w-notify", asOf, initial, CancellationToken.None);
 
             var random = new Random(5);
             var changes = Math.Max(1, n / 100);
@@ -84,12 +86,13 @@ internal static class NotificationCost
                 asOf = asOf.AddSeconds(15);
                 var start = Stopwatch.GetTimestamp();
                 Snapshot.Build("w-notify", sessions, asOf, n / 100, TimeSpan.Zero);
+                var observedSessions = sessions.Select(SessionHistoryMapping.ToObserved).ToList(); // as the recorder does
                 var b = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 start = Stopwatch.GetTimestamp();
-                await plain.RecordAsync("w-plain", asOf, sessions, CancellationToken.None);
+                await plain.RecordAsync("w-plain", asOf, observedSessions, CancellationToken.None);
                 var p = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 start = Stopwatch.GetTimestamp();
-                await observed.RecordAsync("w-notify", asOf, sessions, CancellationToken.None);
+                await observed.RecordAsync("w-notify", asOf, observedSessions, CancellationToken.None);
                 var o = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (i >= 2)
                 {

@@ -47,7 +47,8 @@ internal sealed class NotificationDetector(
             OwnersOf,
             await LoadViewsAsync(db, changes.WorkspaceId, specs, cancellationToken),
             specs.Any(r => r.Kind == RuleKinds.ReleaseRetired) ? releases.OnlineVersions() : null);
-        var detected = RuleEvaluator.Evaluate(changes, specs, context);
+        var input = ToInput(changes, needsActive: specs.Any(r => r.Kind is RuleKinds.LongRunning or RuleKinds.ReleaseRetired));
+        var detected = RuleEvaluator.Evaluate(input, specs, context);
         if (detected.Count == 0)
         {
             return;
@@ -90,6 +91,50 @@ internal sealed class NotificationDetector(
 
         await db.SaveChangesAsync(cancellationToken);
         return added;
+    }
+
+    /// <summary>
+    /// The recording in the API's shapes: the stored summary documents of changed sessions are read back; the listed
+    /// sessions only when a threshold rule needs them, and then only the Starting/Running ones.
+    /// </summary>
+    internal static DetectionInput ToInput(RecordedChanges changes, bool needsActive)
+    {
+        var diffs = new List<SessionDiff>(changes.Changes.Count);
+        foreach (var change in changes.Changes)
+        {
+            diffs.Add(new SessionDiff(change.SessionClusterId, Read(change.PreviousSummaryJson), Read(change.Current?.SummaryJson), change.PreviousState));
+        }
+
+        var active = new List<SessionSummaryDto>();
+        if (needsActive)
+        {
+            foreach (var session in changes.Sessions)
+            {
+                if (session.State is SessionStates.Running or SessionStates.Starting && Read(session.SummaryJson) is { } summary)
+                {
+                    active.Add(summary);
+                }
+            }
+        }
+
+        return new DetectionInput(changes.WorkspaceId, changes.AsOf, changes.PreviousAsOf, active, diffs, changes.StateSince);
+    }
+
+    private static SessionSummaryDto? Read(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(json, PortalJsonContext.Default.SessionSummaryDto);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private OwnerSet OwnersOf(string userId) =>

@@ -1,6 +1,5 @@
 using EmrPortal.Contracts;
 using EmrPortal.Contracts.Notifications;
-using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Sessions;
 
 namespace EmrPortal.Proxy.Notifications;
@@ -23,6 +22,21 @@ internal sealed record RuleSpec(
 /// <summary>One detection: which rule, what happened (<see cref="EventTypes"/>), about which session.</summary>
 internal sealed record DetectedEvent(string EventId, string Type, RuleSpec Rule, SessionSummaryDto? Session, string? PreviousState, DateTimeOffset OccurredAt);
 
+/// <summary>One session that is new (no <see cref="Previous"/>), changed, or no longer listed (no <see cref="Current"/>).</summary>
+internal sealed record SessionDiff(string SessionClusterId, SessionSummaryDto? Previous, SessionSummaryDto? Current, string? PreviousState);
+
+/// <summary>
+/// One recording as detection sees it. <see cref="ActiveSessions"/> holds the listed Starting/Running sessions (the
+/// only ones the threshold rules look at); <see cref="StateSince"/> when each listed session entered its state.
+/// </summary>
+internal sealed record DetectionInput(
+    string WorkspaceId,
+    DateTimeOffset AsOf,
+    DateTimeOffset? PreviousAsOf,
+    IReadOnlyList<SessionSummaryDto> ActiveSessions,
+    IReadOnlyList<SessionDiff> Changes,
+    IReadOnlyDictionary<string, DateTimeOffset> StateSince);
+
 /// <summary>What detection may consult besides the recording: owners' cloud users, watched views, offered releases.</summary>
 internal sealed record DetectionContext(
     Func<string, OwnerSet> OwnersOf,
@@ -36,7 +50,7 @@ internal sealed record DetectionContext(
 /// </summary>
 internal static class RuleEvaluator
 {
-    public static List<DetectedEvent> Evaluate(RecordedChanges changes, IReadOnlyList<RuleSpec> rules, DetectionContext context)
+    public static List<DetectedEvent> Evaluate(DetectionInput changes, IReadOnlyList<RuleSpec> rules, DetectionContext context)
     {
         var events = new List<DetectedEvent>();
         foreach (var rule in rules)
@@ -61,7 +75,7 @@ internal static class RuleEvaluator
         return events;
     }
 
-    private static void SessionErrors(RecordedChanges c, RuleSpec rule, DetectionContext context, List<DetectedEvent> events)
+    private static void SessionErrors(DetectionInput c, RuleSpec rule, DetectionContext context, List<DetectedEvent> events)
     {
         if (c.PreviousAsOf is null)
         {
@@ -96,7 +110,7 @@ internal static class RuleEvaluator
     /// falls in this recording's interval (previous asOf, asOf]. Intervals of consecutive recordings do not overlap, so
     /// a crossing is seen by exactly one recording even across instances and restarts.
     /// </summary>
-    private static void LongRunning(RecordedChanges c, RuleSpec rule, List<DetectedEvent> events)
+    private static void LongRunning(DetectionInput c, RuleSpec rule, List<DetectedEvent> events)
     {
         if (rule.Hours is not { } hours)
         {
@@ -104,7 +118,7 @@ internal static class RuleEvaluator
         }
 
         var threshold = TimeSpan.FromHours(hours);
-        foreach (var s in c.Sessions)
+        foreach (var s in c.ActiveSessions)
         {
             if (!string.Equals(s.State, SessionStates.Running, StringComparison.OrdinalIgnoreCase) || s.AutoStopEnabled == true
                 || !c.StateSince.TryGetValue(s.SessionClusterId, out var since))
@@ -131,14 +145,14 @@ internal static class RuleEvaluator
     /// Starting/Running sessions on an esr release the cloud no longer lists as ONLINE. The id is per session run and
     /// release, so the detector's check against the outbox makes it fire once.
     /// </summary>
-    private static void ReleaseRetired(RecordedChanges c, RuleSpec rule, DetectionContext context, List<DetectedEvent> events)
+    private static void ReleaseRetired(DetectionInput c, RuleSpec rule, DetectionContext context, List<DetectedEvent> events)
     {
         if (context.OnlineReleases is not { Count: > 0 } online)
         {
             return;
         }
 
-        foreach (var s in c.Sessions)
+        foreach (var s in c.ActiveSessions)
         {
             if (s.State is not (SessionStates.Running or SessionStates.Starting)
                 || !EsrVersion.TryParse(s.ReleaseVersion, s.DisplayReleaseVersion, out var version) || online.Contains(version))
@@ -153,7 +167,7 @@ internal static class RuleEvaluator
         }
     }
 
-    private static void ViewMembership(RecordedChanges c, RuleSpec rule, DetectionContext context, List<DetectedEvent> events)
+    private static void ViewMembership(DetectionInput c, RuleSpec rule, DetectionContext context, List<DetectedEvent> events)
     {
         if (c.PreviousAsOf is null || rule.ViewId is not { } viewId || !context.Views.TryGetValue(viewId, out var view))
         {

@@ -1,6 +1,5 @@
 using EmrPortal.Contracts;
 using EmrPortal.Contracts.Notifications;
-using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Notifications;
 using EmrPortal.Proxy.Sessions;
 
@@ -18,16 +17,16 @@ public sealed class RuleEvaluatorTests
     private static RuleSpec Rule(string kind, bool onlyMine = false, string? queue = null, string? sessionKind = null, int? hours = null, Guid? view = null, DateTimeOffset? since = null) =>
         new(Guid.NewGuid(), "w", kind, "r", "user-1", onlyMine, queue, sessionKind, hours, null, view, since ?? T0.AddDays(-10));
 
-    private static RecordedChanges Changes(DateTimeOffset? previous, IReadOnlyList<SessionChange> changes, IReadOnlyList<SessionSummaryDto>? sessions = null, Dictionary<string, DateTimeOffset>? since = null) =>
+    private static DetectionInput Changes(DateTimeOffset? previous, IReadOnlyList<SessionDiff> changes, IReadOnlyList<SessionSummaryDto>? sessions = null, Dictionary<string, DateTimeOffset>? since = null) =>
         new("w", T0, previous, sessions ?? changes.Where(c => c.Current is not null).Select(c => c.Current!).ToList(), changes, since ?? new Dictionary<string, DateTimeOffset>());
 
     [Fact]
     public void Session_error_fires_on_entering_Error_with_the_rules_filters_and_a_stable_id()
     {
-        var failed = new SessionChange("s1", Session("s1", "Running"), Session("s1", "Error"), "Running");
-        var otherQueue = new SessionChange("s2", Session("s2", "Running", queue: "prod_queue"), Session("s2", "Error", queue: "prod_queue"), "Running");
-        var stillError = new SessionChange("s3", Session("s3", "Error"), Session("s3", "Error") with { Name = "renamed" }, "Error");
-        var appearedFailed = new SessionChange("s4", null, Session("s4", "Error", user: "bob"), null);
+        var failed = new SessionDiff("s1", Session("s1", "Running"), Session("s1", "Error"), "Running");
+        var otherQueue = new SessionDiff("s2", Session("s2", "Running", queue: "prod_queue"), Session("s2", "Error", queue: "prod_queue"), "Running");
+        var stillError = new SessionDiff("s3", Session("s3", "Error"), Session("s3", "Error") with { Name = "renamed" }, "Error");
+        var appearedFailed = new SessionDiff("s4", null, Session("s4", "Error", user: "bob"), null);
         var any = Rule(RuleKinds.SessionError);
         var devOnly = Rule(RuleKinds.SessionError, queue: "DEV_QUEUE");
         var mine = Rule(RuleKinds.SessionError, onlyMine: true);
@@ -50,7 +49,7 @@ public sealed class RuleEvaluatorTests
     [Fact]
     public void A_workspaces_first_recording_announces_no_old_failures()
     {
-        var change = new SessionChange("s1", null, Session("s1", "Error"), null);
+        var change = new SessionDiff("s1", null, Session("s1", "Error"), null);
 
         Assert.Empty(RuleEvaluator.Evaluate(Changes(null, [change]), [Rule(RuleKinds.SessionError)], NoContext));
     }
@@ -82,11 +81,11 @@ public sealed class RuleEvaluatorTests
         var view = new SessionView(1, 25, SessionSortKey.StartTime, true, new SessionFilter("Running", null, "dev", null, null));
         var rule = Rule(RuleKinds.ViewMembership, view: Guid.NewGuid());
         var context = NoContext with { Views = new Dictionary<Guid, SessionView> { [rule.ViewId!.Value] = view } };
-        var entered = new SessionChange("s1", Session("s1", "Starting"), Session("s1", "Running"), "Starting");
-        var left = new SessionChange("s2", Session("s2", "Running"), Session("s2", "Error"), "Running");
-        var gone = new SessionChange("s3", Session("s3", "Running"), null, "Running");
-        var elsewhere = new SessionChange("s4", Session("s4", "Starting", queue: "prod"), Session("s4", "Running", queue: "prod"), "Starting");
-        var newcomer = new SessionChange("s5", null, Session("s5", "Running"), null);
+        var entered = new SessionDiff("s1", Session("s1", "Starting"), Session("s1", "Running"), "Starting");
+        var left = new SessionDiff("s2", Session("s2", "Running"), Session("s2", "Error"), "Running");
+        var gone = new SessionDiff("s3", Session("s3", "Running"), null, "Running");
+        var elsewhere = new SessionDiff("s4", Session("s4", "Starting", queue: "prod"), Session("s4", "Running", queue: "prod"), "Starting");
+        var newcomer = new SessionDiff("s5", null, Session("s5", "Running"), null);
 
         var events = RuleEvaluator.Evaluate(Changes(T0.AddSeconds(-15), [entered, left, gone, elsewhere, newcomer]), [rule], context);
 
