@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every EmrPortal benchmark and writes docs/benchmarks.md:
 #   1. micro-benchmarks (BenchmarkDotNet, in-process, MemoryDiagnoser)
-#   2. the scaling curve of the proxy's snapshot (1k / 10k / 50k sessions, in-process)
+#   2. the scaling curve of the proxy's snapshot (1k / 10k / 50k / 100k sessions, in-process)
 #   3. the loopback load run: published Emulator + Proxy as real processes, 50 ms upstream latency, 10k sessions
-#      (cold sequential vs partitioned scan, coalescing, warm closed loop and paced, naive baseline)
+#      (start-up ReadyToRun vs JIT, cold sequential vs partitioned scan, coalescing, warm closed loop and paced,
+#      side by side with a bare Kestrel app serving the same page, naive baseline)
 #   4. the soak: 200 clients for 60 s against the proxy with 10 % upstream faults (issue 9)
 #   4b. the flood: one user's 500 random session ids beside another user's detail reads (issue 18)
 #   5. the portal: Playwright + /usr/bin/chromium against the published Web (first row, sort click, memory per circuit)
@@ -42,18 +43,23 @@ step() { printf '\n==> [%3ds] %s\n' "$SECONDS" "$*"; }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-step "Build the benchmarks and publish the Emulator and the Proxy (Release, $SOURCE)"
+step "Build the benchmarks and publish the apps ReadyToRun, as the Dockerfile and ./test.sh do (Release, $SOURCE)"
 dotnet build "$SRC/bench/EmrPortal.Benchmarks" -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
 dotnet build "$SRC/bench/EmrPortal.LoadDriver" -c Release --artifacts-path "$ART" -warnaserror -nologo -v quiet
-dotnet publish "$SRC/src/EmrPortal.Emulator" -c Release --artifacts-path "$ART" -nologo -v quiet
-dotnet publish "$SRC/src/EmrPortal.Proxy" -c Release --artifacts-path "$ART" -nologo -v quiet
-dotnet publish "$SRC/src/EmrPortal.Web" -c Release --artifacts-path "$ART" -nologo -v quiet
+for app in Emulator Proxy Web; do
+  dotnet publish "$SRC/src/EmrPortal.$app" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    --artifacts-path "$ART" -nologo -v quiet
+done
+# The anchor: bare Kestrel, published the same way.
+dotnet publish "$SRC/bench/EmrPortal.BareKestrel" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  --artifacts-path "$ART" -warnaserror -nologo -v quiet
 
 BENCH="$ART/bin/EmrPortal.Benchmarks/release/EmrPortal.Benchmarks.dll"
 DRIVER="$ART/bin/EmrPortal.LoadDriver/release/EmrPortal.LoadDriver.dll"
-EMULATOR="$ART/publish/EmrPortal.Emulator/release/EmrPortal.Emulator.dll"
-PROXY="$ART/publish/EmrPortal.Proxy/release/EmrPortal.Proxy.dll"
-WEB="$ART/publish/EmrPortal.Web/release/EmrPortal.Web.dll"
+EMULATOR="$ART/publish/EmrPortal.Emulator/release_linux-x64/EmrPortal.Emulator.dll"
+PROXY="$ART/publish/EmrPortal.Proxy/release_linux-x64/EmrPortal.Proxy.dll"
+WEB="$ART/publish/EmrPortal.Web/release_linux-x64/EmrPortal.Web.dll"
+BARE="$ART/publish/EmrPortal.BareKestrel/release_linux-x64/EmrPortal.BareKestrel.dll"
 CHROMIUM=${EMRPORTAL_CHROMIUM:-/usr/bin/chromium}
 
 MICRO_ARGS=(--filter '*')
@@ -61,22 +67,22 @@ LOAD_ARGS=()
 SOAK_ARGS=()
 if [[ "$QUICK" == 1 ]]; then
   MICRO_ARGS+=(--job short)
-  LOAD_ARGS+=(--warm-requests 8000 --warm-seconds 15 --naive-requests 32 --naive-seconds 30 --paced-seconds 8)
+  LOAD_ARGS+=(--warm-requests 8000 --warm-seconds 15 --naive-requests 32 --naive-seconds 30 --paced-seconds 8 --anchor-rounds 2 --anchor-seconds 4)
   SOAK_ARGS+=(--seconds 20)
 fi
 
 step "Micro-benchmarks (BenchmarkDotNet)"
 timeout 420 dotnet "$BENCH" micro --results "$RES/micro.json" "${MICRO_ARGS[@]}" --artifacts "$RES/BenchmarkDotNet.Artifacts"
 
-step "Scaling curve (1k / 10k / 50k sessions)"
-timeout 180 dotnet "$BENCH" scaling --results "$RES/scaling.json" --sizes 1000,10000,50000
+step "Scaling curve (1k / 10k / 50k / 100k sessions)"
+timeout 240 dotnet "$BENCH" scaling --results "$RES/scaling.json" --sizes 1000,10000,50000,100000
 
 step "Notifications: detection + outbox cost per refresh of a 10,000-session workspace (ratio to the refresh)"
 timeout 180 dotnet "$BENCH" notify --results "$RES/notify.json" --sessions 10000 \
   || echo "notification cost run failed; see the output above"
 
-step "Load run (Emulator + Proxy on loopback, 50 ms upstream latency, 10k sessions)"
-timeout 540 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --results "$RES/load.json" --logs "$RES/logs" "${LOAD_ARGS[@]}"
+step "Load run (Emulator + Proxy on loopback, 50 ms upstream latency, 10k sessions; start-up; bare-Kestrel anchor)"
+timeout 660 dotnet "$DRIVER" run --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --bare "$BARE" --results "$RES/load.json" --logs "$RES/logs" "${LOAD_ARGS[@]}"
 
 step "Soak (200 clients, 60 s, 10 % upstream faults)"
 rm -f "$RES/soak.json"
@@ -90,7 +96,7 @@ timeout 240 dotnet "$DRIVER" flood --emulator "$EMULATOR" --proxy "$PROXY" --res
 
 step "Portal (Playwright + $CHROMIUM against the published Web)"
 rm -f "$RES/portal.json"
-timeout 300 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --chromium "$CHROMIUM" \
+timeout 420 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --chromium "$CHROMIUM" \
   --results "$RES/portal.json" --logs "$RES/logs" \
   || echo "portal run failed (see $RES/logs/portal); the report marks it as not run"
 

@@ -25,7 +25,7 @@ internal static class ScalingCurve
             var point = Measure(n);
             points.Add(point);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | cached filtered page p95 {point.CachedFilteredP95Us,7:F2} µs"));
+                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms (CPU {point.BuildCpuMedianMs,8:F2} ms, GC pause {point.BuildGcPauseMedianMs:F1} ms, gen2 {point.BuildGen2Collections}, {point.BuildAllocatedBytes / 1048576.0:F1} MB) | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | cached filtered page p95 {point.CachedFilteredP95Us,7:F2} µs | known filter, new order p50 {point.FilteredWalkP50Us,7:F2} µs"));
         }
 
         if (resultsPath is not null)
@@ -41,27 +41,50 @@ internal static class ScalingCurve
         var sessions = SyntheticSessions.Summaries(n, seed: 7 + n);
         // Warm-up build (JIT, first-touch allocations), then the median of several.
         var snapshot = Build(sessions);
-        var builds = n <= 10_000 ? 7 : 3;
+        var builds = n <= 10_000 ? 7 : 5;
         var buildTimes = new double[builds];
+        // CPU time of the process (this thread's sort plus any GC work it causes): unlike wall time it does not count
+        // the time other processes on a shared machine held the cores, so growth factors survive a busy machine.
+        var buildCpu = new double[builds];
+        var gcPauseMs = new double[builds];
+        var gen2 = new int[builds];
+        var allocated = new long[builds];
         for (var i = 0; i < builds; i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var pause = GC.GetTotalPauseDuration();
+            var collections = GC.CollectionCount(2);
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
             var start = Stopwatch.GetTimestamp();
             snapshot = Build(sessions);
             buildTimes[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            buildCpu[i] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            gcPauseMs[i] = (GC.GetTotalPauseDuration() - pause).TotalMilliseconds;
+            gen2[i] = GC.CollectionCount(2) - collections;
+            allocated[i] = GC.GetAllocatedBytesForCurrentThread() - bytes;
         }
 
         var random = new Random(42);
         var pages = Math.Max(1, n / 25);
         var unfiltered = TimeViews(snapshot, 20_000, () =>
             new SessionView(random.Next(1, pages + 1), 25, RandomKey(random), random.Next(2) == 0, SessionFilter.None));
-        // First passes: a cyclic walk over 48 distinct filtered views (more than the snapshot caches), so none is cached.
-        var cycle = Enumerable.Range(0, 48)
-            .Select(i => new SessionView(1, 25, (SessionSortKey)(i % SessionSort.KeyCount), i / SessionSort.KeyCount % 2 == 1, FilterNumber(i / 16)))
+        // First passes: a cyclic walk over 128 distinct filters (more than the snapshot keeps match sets for), so every
+        // request tests all n sessions: state+kind pairs, free text, owners.
+        var cycle = Enumerable.Range(0, 128)
+            .Select(i => new SessionView(1, 25, (SessionSortKey)(i % SessionSort.KeyCount), i / SessionSort.KeyCount % 2 == 1, DistinctFilter(i)))
             .ToArray();
         var nextView = 0;
         var filtered = TimeViews(snapshot, n <= 10_000 ? 2_000 : 600, () => cycle[nextView++ % cycle.Length]);
+
+        // A first page of a known filter under another key or direction: its match set is kept, the page walks the
+        // precomputed order only until it is full.
+        var walks = Enumerable.Range(0, 48)
+            .Select(i => new SessionView(1, 25, (SessionSortKey)(i % SessionSort.KeyCount), i / SessionSort.KeyCount % 2 == 1, FilterNumber(i / 16)))
+            .ToArray();
+        var nextWalk = 0;
+        var walked = TimeViews(snapshot, 6_000, () => walks[nextWalk++ % walks.Length]);
 
         // Paging through one filtered view: its order is cached after the first pass.
         var cachedView = new SessionView(2, 25, SessionSortKey.StartTime, true, FilterNumber(0));
@@ -76,8 +99,24 @@ internal static class ScalingCurve
             Percentile(filtered, 0.95),
             unfiltered.Length,
             filtered.Length,
-            Percentile(cached, 0.95));
+            Percentile(cached, 0.95))
+        {
+            BuildCpuMedianMs = Median(buildCpu),
+            BuildGcPauseMedianMs = Median(gcPauseMs),
+            BuildGen2Collections = gen2.Max(),
+            BuildAllocatedBytes = allocated.Min(),
+            FilteredWalkP50Us = Percentile(walked, 0.50),
+            FilteredWalkP95Us = Percentile(walked, 0.95),
+        };
     }
+
+    /// <summary>Filter number <paramref name="i"/> of many distinct ones, cycling through state + kind, free text and owner.</summary>
+    private static SessionFilter DistinctFilter(int i) => (i % 3) switch
+    {
+        0 => new SessionFilter(SessionStates.All[i % SessionStates.All.Count], SessionKinds.All[i / 3 % SessionKinds.All.Count], null, null, $"{i % 10}"),
+        1 => new SessionFilter(null, null, null, null, $"orders{i}"),
+        _ => new SessionFilter(null, null, null, $"alice{i}", null),
+    };
 
     /// <summary>Three filters of different kinds: state + kind, free text, owner.</summary>
     private static SessionFilter FilterNumber(int i) => (i % 3) switch

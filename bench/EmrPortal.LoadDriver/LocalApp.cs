@@ -27,6 +27,12 @@ internal sealed class LocalApp : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Process start → the first 200 from <c>/health/live</c> (polled every 10 ms).</summary>
+    public TimeSpan StartToReady { get; private set; }
+
+    /// <summary>When the app was first seen ready (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long ReadyAt { get; private set; }
+
     /// <summary>CPU time the process has used so far (user + system).</summary>
     public TimeSpan CpuTime
     {
@@ -69,6 +75,7 @@ internal sealed class LocalApp : IAsyncDisposable
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        var launched = Stopwatch.GetTimestamp();
         if (!process.Start())
         {
             throw new InvalidOperationException($"{name} did not start.");
@@ -81,6 +88,8 @@ internal sealed class LocalApp : IAsyncDisposable
         try
         {
             await app.WaitHealthyAsync(cancellationToken);
+            app.ReadyAt = Stopwatch.GetTimestamp();
+            app.StartToReady = Stopwatch.GetElapsedTime(launched, app.ReadyAt);
         }
         catch
         {
@@ -119,7 +128,7 @@ internal sealed class LocalApp : IAsyncDisposable
                 // Slow start on a busy machine.
             }
 
-            await Task.Delay(200, cancellationToken);
+            await Task.Delay(10, cancellationToken);
         }
 
         throw new TimeoutException($"{Name} did not answer /health/live within 60 s; see its log.");

@@ -56,22 +56,25 @@ internal static class PortalRun
         }
         """;
 
+    internal static Dictionary<string, string> WebEnvironment(LocalApp proxy, DemoTokens tokens) => new(StringComparer.Ordinal)
+    {
+        ["Proxy__BaseUrl"] = proxy.BaseAddress.ToString(),
+        ["Authentication__Mode"] = "Demo",
+        ["Authentication__Demo__PrivateKeyPem"] = tokens.PrivateKeyPem,
+        ["Authentication__Demo__AllowInProduction"] = "true",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
     public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(7));
         var ct = cts.Token;
         var notes = new List<string>();
         var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "portal") };
         using var tokens = new DemoTokens(1);
         await using var emulator = await LocalApp.StartAsync("emulator", emulatorDll, LoadRun.EmulatorEnvironment(o), o.LogDirectory, ct);
         await using var proxy = await LocalApp.StartAsync("proxy", proxyDll, LoadRun.ProxyEnvironment(emulator, tokens, partitioned: true), o.LogDirectory, ct);
-        await using var web = await LocalApp.StartAsync("web", webDll, new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Proxy__BaseUrl"] = proxy.BaseAddress.ToString(),
-            ["Authentication__Mode"] = "Demo",
-            ["Authentication__Demo__PrivateKeyPem"] = tokens.PrivateKeyPem,
-            ["Logging__LogLevel__Default"] = "Warning",
-        }, o.LogDirectory, ct);
+        await using var web = await LocalApp.StartAsync("web", webDll, WebEnvironment(proxy, tokens), o.LogDirectory, ct);
 
         var list = $"/workspaces/{LoadRun.Large}/sessions?pageSize=25&sort=name&dir=asc";
         using var playwright = await Playwright.CreateAsync();
@@ -100,21 +103,47 @@ internal static class PortalRun
         var baseline = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, "/", "[data-testid='workspace-list'][data-ready='true']", circuits, "baseline", ct);
         var listMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, list, "[data-testid='session-row']", circuits, "list", ct);
         // Navigation → first data row visible, warm (the proxy holds the snapshot; signed in).
-        Console.WriteLine($"Portal: {navigations} navigations to the warm list page...");
-        var inPage = new List<double>();
-        var wall = new List<double>();
-        var phases = new List<IReadOnlyList<double>>();
-        for (var i = 0; i < navigations; i++)
+        // Timing on a shared machine: wait (bounded) for the load average to settle, record it beside the figures, and
+        // repeat the navigations once if they started on a busy machine, keeping the quieter attempt.
+        var loads = new List<PhaseLoad>();
+        async Task<(List<double> InPage, List<double> Wall, List<IReadOnlyList<double>> Phases, double Load)> NavigationsAsync(string label, TimeSpan maxWait)
         {
-            var (pageMs, wallMs, phase) = await NavigateAsync(main, list);
-            inPage.Add(pageMs);
-            wall.Add(wallMs);
-            phases.Add(phase);
+            var gate = await LoadGate.WaitAsync(label, maxWait, ct);
+            var startLoad = LoadGate.OneMinute();
+            Console.WriteLine($"Portal: {navigations} navigations to the warm list page ({label})...");
+            var inPage = new List<double>();
+            var wall = new List<double>();
+            var phases = new List<IReadOnlyList<double>>();
+            for (var i = 0; i < navigations; i++)
+            {
+                var (pageMs, wallMs, phase) = await NavigateAsync(main, list);
+                inPage.Add(pageMs);
+                wall.Add(wallMs);
+                phases.Add(phase);
+            }
+
+            loads.Add(LoadGate.Finish(gate));
+            return (inPage, wall, phases, startLoad);
         }
+
+        var attempt = await NavigationsAsync("navigations, attempt 1", TimeSpan.FromSeconds(60));
+        if (!loads[^1].Settled)
+        {
+            var again = await NavigationsAsync("navigations, attempt 2 (attempt 1 started busy)", TimeSpan.FromSeconds(30));
+            if (!(again.Load >= attempt.Load))
+            {
+                attempt = again;
+            }
+
+            notes.Add($"The navigations ran twice because the first attempt started with the machine busy; the report keeps the attempt that started with the lower load average ({attempt.Load:F2}).");
+        }
+
+        var (inPage, wall, phases, _) = attempt;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {Median(inPage):F0} ms in the page's clock (navigation start → first row), {Median(wall):F0} ms wall clock from the driver"));
 
         // Sort click → rows updated, in the page's clock.
+        var sortGate = await LoadGate.WaitAsync("sort clicks", TimeSpan.FromSeconds(20), ct);
         var sortPage = await main.NewPageAsync();
         await sortPage.GotoAsync(list);
         await FirstRowVisible(sortPage, 30_000);
@@ -131,11 +160,13 @@ internal static class PortalRun
             }
         }
 
+        loads.Add(LoadGate.Finish(sortGate));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sort click → rows updated: median {Median(sorts):F0} ms"));
         notes.Add("The browser, the driver and all three apps share the machine's cores.");
         var results = new PortalResults(DateTimeOffset.UtcNow, o.Sessions, inPage, wall, sorts, circuits,
             listMemory.HeapBefore, listMemory.HeapAfter, listMemory.RssBefore, listMemory.RssAfter, LoadRun.LoadAverage(), notes)
         {
+            Loads = loads,
             BaselinePage = "/ (workspace list)",
             BaselineGcHeapBeforeBytes = baseline.HeapBefore,
             BaselineGcHeapAfterBytes = baseline.HeapAfter,

@@ -4,8 +4,9 @@ namespace EmrPortal.LoadDriver;
 
 /// <summary>
 /// <c>run --emulator &lt;dll&gt; --proxy &lt;dll&gt; --results load.json [--logs dir] [--sessions 10000] [--latency-ms 50]
-/// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--paced-rps 400]</c>: the
-/// bounded loopback load run. <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
+/// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--paced-rps 400] [--web &lt;dll&gt;]
+/// [--bare &lt;dll&gt;] [--anchor-rounds 3] [--anchor-requests 20000] [--anchor-seconds 6]</c>: the bounded loopback load run
+/// (with <c>--bare</c>, side by side with the bare-Kestrel anchor; with <c>--web</c>, the Web's start-up too). <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
 /// the bounded soak with upstream faults. <c>portal --emulator --proxy --web --results [--chromium /usr/bin/chromium]</c>:
 /// Playwright timings and server memory per circuit. <c>flood --emulator --proxy --results [--random-ids 500]
 /// [--concurrency 8]</c>: one user's random ids beside another's detail reads. <c>report --micro m.json --scaling s.json --load l.json
@@ -28,6 +29,11 @@ public static class LoadDriverProgram
                 {
                     EmulatorDll = Required(options, "emulator"),
                     ProxyDll = Required(options, "proxy"),
+                    WebDll = options.GetValueOrDefault("web"),
+                    BareDll = options.GetValueOrDefault("bare"),
+                    AnchorRounds = Int(options, "anchor-rounds", 3),
+                    AnchorRequests = Int(options, "anchor-requests", 20_000),
+                    AnchorCap = TimeSpan.FromSeconds(Int(options, "anchor-seconds", 6)),
                     ResultsPath = Required(options, "results"),
                     LogDirectory = options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
                     Sessions = Int(options, "sessions", 10_000),

@@ -21,9 +21,10 @@ internal sealed record View(int Page, int PageSize, string Sort, bool Descending
     public bool IsFiltered => State is not null || Kind is not null || Queue is not null || Owner is not null || Q is not null;
 
     /// <summary>Half unfiltered (any page of the whole list), half filtered or searched (first pages), every sort key and direction.</summary>
-    public static View Random(Random random, int sessions, ViewMix mix = ViewMix.Any)
+    public static View Random(Random random, int sessions, ViewMix mix = ViewMix.Any, int? fixedPageSize = null)
     {
-        var pageSize = random.Next(10) switch { < 7 => 25, < 9 => 50, _ => 100 };
+        var drawn = random.Next(10) switch { < 7 => 25, < 9 => 50, _ => 100 };
+        var pageSize = fixedPageSize ?? drawn;
         var sort = SortKeys.All[random.Next(SortKeys.All.Count)];
         var descending = random.Next(2) == 0;
         var unfiltered = mix switch { ViewMix.Unfiltered => true, ViewMix.Filtered => false, _ => random.Next(2) == 0 };

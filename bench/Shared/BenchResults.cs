@@ -28,7 +28,17 @@ public sealed record ScalingPoint(
     double FilteredP95Us,
     int UnfilteredSamples,
     int FilteredSamples,
-    double CachedFilteredP95Us);
+    double CachedFilteredP95Us)
+{
+    /// <summary>Process CPU time per build (median): robust to other processes on the machine, unlike wall time.</summary>
+    public double BuildCpuMedianMs { get; init; } = double.NaN;
+    public double BuildGcPauseMedianMs { get; init; } = double.NaN;
+    public int BuildGen2Collections { get; init; }
+    public long BuildAllocatedBytes { get; init; }
+    /// <summary>First page of a filter whose match set is kept, under another key or direction (an early-exit walk).</summary>
+    public double FilteredWalkP50Us { get; init; } = double.NaN;
+    public double FilteredWalkP95Us { get; init; } = double.NaN;
+}
 
 public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points);
 
@@ -75,7 +85,37 @@ public sealed record LoadResults(
     double CoalescingMaxMs,
     ColdScan ColdPlain,
     ColdScan ColdPartitioned,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The proxy side by side with the bare-Kestrel anchor (issue 19).</summary>
+    public AnchorResults? Anchor { get; init; }
+
+    /// <summary>Process start → ready → first page served, per app and mode.</summary>
+    public IReadOnlyList<StartupTiming> Startups { get; init; } = [];
+}
+
+/// <summary>The 1-minute load average around one timing-sensitive phase: before the bounded wait, when measuring started, when it ended.</summary>
+public sealed record PhaseLoad(string Phase, string BeforeWait, string AtStart, string AtEnd, double WaitedSeconds, bool Settled);
+
+/// <summary>
+/// One round of the anchor phase: the bare Kestrel app serving the precomputed 25-row page, then the proxy's warm
+/// unfiltered 25-row pages, its filtered/searched 25-row pages and <c>/me</c>; same clients, back to back. Proxy CPU
+/// per request from its process counters.
+/// </summary>
+public sealed record AnchorRound(
+    LatencySummary Bare,
+    LatencySummary Unfiltered,
+    LatencySummary Filtered,
+    LatencySummary Me,
+    double ProxyCpuUsUnfiltered,
+    double ProxyCpuUsFiltered,
+    double ProxyCpuUsMe,
+    string LoadAverage);
+
+public sealed record AnchorResults(int Concurrency, int PageBytes, int RequestsPerPhase, IReadOnlyList<AnchorRound> Rounds, PhaseLoad Load);
+
+/// <summary>How fast one app starts: process start → <c>/health/live</c> answers, then ready → its first page is served.</summary>
+public sealed record StartupTiming(string App, string Mode, double StartToReadyMs, double ReadyToFirstPageMs, string FirstPage);
 
 /// <summary>
 /// One cold first page (a workspace nobody asked for yet) from a proxy process: time, upstream ListSessionClusters
@@ -133,6 +173,8 @@ public sealed record PortalResults(
     public long BaselineGcHeapAfterBytes { get; init; }
     /// <summary>Per navigation, in the page's clock (ms): document received, DOMContentLoaded, circuit negotiate start, first row.</summary>
     public IReadOnlyList<IReadOnlyList<double>> FirstRowPhasesMs { get; init; } = [];
+    /// <summary>Load average around each measured step (bounded wait for a settled machine first; repeated when it started busy).</summary>
+    public IReadOnlyList<PhaseLoad> Loads { get; init; } = [];
 }
 
 /// <summary>One user's flood of random session ids beside another user's detail reads (issue 18).</summary>

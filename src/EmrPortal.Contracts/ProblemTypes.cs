@@ -14,4 +14,7 @@ public static class ProblemTypes
 
     /// <summary>The text every client shows for <see cref="CloudPermissionDenied"/>.</summary>
     public const string CloudPermissionDeniedDetail = "The portal's cloud identity has no permission on this workspace.";
+
+    /// <summary>The caller already owns as many saved views as allowed (<c>Views:MaxPerUser</c>). HTTP 409.</summary>
+    public const string SavedViewLimit = "urn:emrportal:problem:saved-view-limit";
 }

@@ -3,6 +3,7 @@ using EmrPortal.Proxy;
 using EmrPortal.Proxy.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
+BuildTimeOpenApi.AddPlaceholderSettings(builder);
 builder.AddServiceDefaults(ProxyTelemetry.ActivitySourceName, EmrTelemetry.ActivitySourceName);
 builder.AddApplicationServices();
 builder.AddPortalAuthentication();

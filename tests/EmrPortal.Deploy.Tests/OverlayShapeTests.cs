@@ -89,4 +89,31 @@ public sealed class OverlayShapeTests
         var total = shared ? configured : configured * maxReplicas;
         Assert.True(total <= budget, $"the proxies together may send {total}/s, over the account's {budget}/s");
     }
+
+    [Fact]
+    public void Production_names_the_allowed_hosts_and_every_probe_sends_one_of_them()
+    {
+        var production = Production;
+        var hosts = new Dictionary<string, string[]>();
+        foreach (var app in new[] { "emrportal-web", "emrportal-proxy" })
+        {
+            var allowed = SettingOf(production, app, "AllowedHosts");
+            Assert.False(string.IsNullOrWhiteSpace(allowed), $"{app} has no AllowedHosts");
+            hosts[app] = allowed!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.DoesNotContain("*", hosts[app]);
+
+            // The kubelet's probes would otherwise send the pod's IP as Host and be refused (400) by the host filter.
+            var container = production.Deployment(app).Spec.Template.Spec.Containers[0];
+            foreach (var probe in new[] { container.StartupProbe, container.LivenessProbe, container.ReadinessProbe })
+            {
+                var host = Assert.Single(probe.HttpGet.HttpHeaders ?? [], h => h.Name.Equals("Host", StringComparison.OrdinalIgnoreCase)).Value;
+                Assert.Contains(host, hosts[app]);
+            }
+        }
+
+        // Browsers come through the ingress; the web app calls the proxy by the host in Proxy:BaseUrl.
+        Assert.All(production.Ingresses.SelectMany(i => i.Spec.Rules).Select(r => r.Host), h => Assert.Contains(h, hosts["emrportal-web"]));
+        var proxyHost = new Uri(SettingOf(production, "emrportal-web", "Proxy:BaseUrl")!).Host;
+        Assert.Contains(proxyHost, hosts["emrportal-proxy"]);
+    }
 }

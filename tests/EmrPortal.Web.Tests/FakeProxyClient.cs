@@ -57,8 +57,13 @@ public sealed class FakeProxyClient : IProxyClient
         return Task.FromResult(Revealed ?? ProxyResult<SessionDetailDto>.Fail(new(ProxyFailureKind.Forbidden, 403, "Admins only.", null)));
     }
 
+    /// <summary>A small CSV of the sample sessions (the real proxy's CSV is tested in the proxy's tests).</summary>
     public Task<ProxyResult<HttpResponseMessage>> GetSessionsCsvAsync(string workspaceId, SessionQuery query, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("The CSV export is tested through the endpoint, not the components.");
+        Task.FromResult(ProxyResult<HttpResponseMessage>.Success(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+        {
+            Content = new StringContent("sessionClusterId,name\r\n" + string.Concat(Sample(workspaceId, 3).Select(s => $"{s.SessionClusterId},{s.Name}\r\n")),
+                System.Text.Encoding.UTF8, "text/csv"),
+        }));
 
     // ---- issue 10: timeline, triage, views, pins, audit, overview, start/stop ----
 

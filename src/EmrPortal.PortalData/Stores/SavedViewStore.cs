@@ -22,14 +22,25 @@ public enum DeleteViewOutcome
 /// <summary>Saved team views per workspace. Who may see a workspace is decided by the caller (the proxy's access policy).</summary>
 public sealed class SavedViewStore(IPortalDbFactory factory)
 {
-    public async Task<IReadOnlyList<StoredView>> ListAsync(string workspaceId, CancellationToken cancellationToken)
+    /// <summary>One page of the workspace's views by name (case-insensitive, then ordinal), and how many there are.</summary>
+    public async Task<(IReadOnlyList<StoredView> Items, int TotalCount)> ListAsync(
+        string workspaceId, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
-        var views = await db.SavedViews.AsNoTracking().Where(v => v.WorkspaceId == workspaceId).ToListAsync(cancellationToken);
-        return views
-            .OrderBy(v => v.Name, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Name, StringComparer.Ordinal)
-            .Select(ToRecord)
-            .ToList();
+        var inWorkspace = db.SavedViews.AsNoTracking().Where(v => v.WorkspaceId == workspaceId);
+        var total = await inWorkspace.CountAsync(cancellationToken);
+        var views = await inWorkspace
+            .OrderBy(v => v.Name.ToLower()).ThenBy(v => v.Name).ThenBy(v => v.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return (views.Select(ToRecord).ToList(), total);
+    }
+
+    /// <summary>How many views <paramref name="userId"/> owns, across all workspaces.</summary>
+    public async Task<int> CountByCreatorAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        return await db.SavedViews.CountAsync(v => v.CreatedBy == userId, cancellationToken);
     }
 
     public async Task<(SaveViewOutcome Outcome, StoredView? View)> AddAsync(

@@ -63,7 +63,26 @@ internal sealed record Caller(string UserId, string Name, IReadOnlyList<string> 
     }
 
     /// <summary>Binds a handler's <c>Caller</c> parameter (minimal APIs call this by convention), so no handler reads claims itself.</summary>
-    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(From(context.User));
+    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(Of(context));
+
+    /// <summary>
+    /// The request's caller, read from its principal once per request (the rate limiter, the workspace gate and the
+    /// handler all ask); read again if the request's principal is replaced.
+    /// </summary>
+    public static Caller Of(HttpContext context)
+    {
+        var user = context.User;
+        if (context.Features.Get<RequestCaller>() is { } known && ReferenceEquals(known.Principal, user))
+        {
+            return known.Caller;
+        }
+
+        var caller = From(user);
+        context.Features.Set(new RequestCaller(user, caller));
+        return caller;
+    }
+
+    private sealed record RequestCaller(ClaimsPrincipal Principal, Caller Caller);
 
     private static string[] Distinct(IEnumerable<Claim> claims) =>
         claims.Select(c => c.Value).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToArray();

@@ -17,7 +17,7 @@ internal sealed class WorkspaceGateFilter(WorkspaceGate gate, AuditTrail audit) 
         var http = context.HttpContext;
         var workspaceId = http.GetRouteValue(WorkspaceIdRouteValue) as string ?? "";
         var sessionClusterId = http.GetRouteValue(SessionIdRouteValue) as string;
-        var caller = Caller.From(http.User);
+        var caller = Caller.Of(http);
         var refused = sessionClusterId is null
             ? await gate.CheckAsync(caller, workspaceId, http.RequestAborted)
             : await gate.CheckSessionAsync(caller, workspaceId, sessionClusterId, http.RequestAborted);

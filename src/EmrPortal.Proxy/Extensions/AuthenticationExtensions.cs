@@ -48,16 +48,7 @@ public static class AuthenticationExtensions
         }
         else if (string.Equals(mode, DemoMode, StringComparison.OrdinalIgnoreCase))
         {
-            if (builder.Environment.IsProduction())
-            {
-                if (!config.GetValue<bool>(DemoInProductionWarning.AllowKey))
-                {
-                    throw new InvalidOperationException(
-                        $"Authentication:Mode=Demo is refused when ASPNETCORE_ENVIRONMENT is Production: demo tokens are no sign-in. Configure Entra ID (AzureAd), or set {DemoInProductionWarning.AllowKey}=true for a throw-away demo installation.");
-                }
-
-                builder.Services.AddHostedService<DemoInProductionWarning>();
-            }
+            DemoInProduction.Guard(builder, "demo tokens are no sign-in, this proxy would trust anyone who reaches the portal");
 
             if (!string.IsNullOrWhiteSpace(config["AzureAd:ClientId"]))
             {
@@ -102,6 +93,16 @@ public static class AuthenticationExtensions
             o.MapInboundClaims = false;
             o.TokenValidationParameters.NameClaimType = Caller.NameClaim;
             o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
+            // Each token's signature is verified once; later requests with the same token are served from a bounded
+            // cache of validated tokens (by exp and by the keys trusted now; docs/decisions.md). The system clock, as the
+            // validator's own lifetime check uses.
+            for (var i = 0; i < o.TokenHandlers.Count; i++)
+            {
+                if (o.TokenHandlers[i] is not CachingTokenHandler)
+                {
+                    o.TokenHandlers[i] = new CachingTokenHandler(o.TokenHandlers[i], TimeProvider.System);
+                }
+            }
         });
 
         // App-only (client credentials) tokens carry no scp; in Entra mode they need an app permission (an app role
@@ -171,21 +172,4 @@ public static class AuthenticationExtensions
     }
 
     private static readonly TimeSpan DemoClockSkew = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Logs, once at start, that demo tokens are accepted in a Production environment because a setting allowed it.</summary>
-internal sealed partial class DemoInProductionWarning(ILogger<DemoInProductionWarning> logger) : IHostedService
-{
-    public const string AllowKey = "Authentication:Demo:AllowInProduction";
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        LogDemoInProduction(logger, AllowKey);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo tokens are accepted in Production because {Setting}=true: this proxy trusts the demo sign-in")]
-    private static partial void LogDemoInProduction(ILogger logger, string setting);
 }

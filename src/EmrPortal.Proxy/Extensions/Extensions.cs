@@ -73,6 +73,7 @@ public static class Extensions
         builder.AddPortalDatabase();
         services.AddOptions<CloudIdentityOptions>().BindConfiguration(CloudIdentityOptions.SectionName);
         services.AddOptions<FeatureOptions>().BindConfiguration(FeatureOptions.SectionName);
+        services.AddOptions<ViewsOptions>().BindConfiguration(ViewsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         services.AddSingleton<SessionHistoryCache>();

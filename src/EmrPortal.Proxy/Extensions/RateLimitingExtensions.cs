@@ -1,14 +1,21 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using EmrPortal.Proxy.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using RedisRateLimiting;
+using StackExchange.Redis;
 
 namespace EmrPortal.Proxy.Extensions;
 
-/// <summary>Per-user request limit on the API (a token bucket per user id) with a 429 ProblemDetails answer.</summary>
+/// <summary>
+/// Per-user request limit on the API (a token bucket per user id, in Redis when configured so that it holds across
+/// instances) with a 429 ProblemDetails answer.
+/// </summary>
 public static class RateLimitingExtensions
 {
     public const string PerUserPolicy = "per-user";
@@ -22,7 +29,23 @@ public static class RateLimitingExtensions
             o.AddPolicy(PerUserPolicy, http =>
             {
                 var limits = http.RequestServices.GetRequiredService<IOptionsMonitor<UserRateLimitOptions>>().CurrentValue;
-                return RateLimitPartition.GetTokenBucketLimiter(PartitionKey(http), _ => new TokenBucketRateLimiterOptions
+                var key = PartitionKey(http);
+                // With Redis configured (and reachable) the bucket is shared by every proxy instance, so a user spread
+                // over N instances by the load balancer still gets one budget; otherwise (or while Redis is down) each
+                // instance keeps its own. See docs/decisions.md#per-user-rate-limits-across-instances.
+                var redis = http.RequestServices.GetService<IConnectionMultiplexer>();
+                if (redis is { IsConnected: true })
+                {
+                    return RedisRateLimitPartition.GetTokenBucketRateLimiter(RedisKeyFor(key), _ => new RedisTokenBucketRateLimiterOptions
+                    {
+                        ConnectionMultiplexerFactory = () => redis,
+                        TokenLimit = limits.Burst,
+                        TokensPerPeriod = limits.PermitsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    });
+                }
+
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limits.Burst,
                     TokensPerPeriod = limits.PermitsPerSecond,
@@ -51,9 +74,16 @@ public static class RateLimitingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The Redis key of a user's bucket: namespaced, and a hash rather than the user id itself (keys are visible to
+    /// whoever can list the shared Redis).
+    /// </summary>
+    internal static string RedisKeyFor(string partitionKey) =>
+        "emrportal:ratelimit:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partitionKey)), 0, 16);
+
     /// <summary>Authenticated callers by user id; anything else (should not reach the API) by remote address.</summary>
     private static string PartitionKey(HttpContext http) =>
         http.User.Identity?.IsAuthenticated == true
-            ? "u:" + Caller.From(http.User).UserId
+            ? "u:" + Caller.Of(http).UserId
             : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

@@ -84,27 +84,25 @@ internal static class SessionSort
             return aMissing == bMissing ? 0 : aMissing ? 1 : -1;
         }
 
-        int c;
-        if (IsTime(key))
+        var c = IsTime(key)
+            ? Time(a, key)!.Value.CompareTo(Time(b, key)!.Value)
+            : CompareValues(Text(a, key)!, Text(b, key)!, key);
+        return descending ? -c : c;
+    }
+
+    /// <summary>
+    /// Two present text values of <paramref name="key"/>: releases as versions first; then case-insensitive, then
+    /// ordinal (0 only for identical strings). The snapshot ranks distinct values with this, so both agree.
+    /// </summary>
+    public static int CompareValues(string x, string y, SessionSortKey key)
+    {
+        if (key == SessionSortKey.ReleaseVersion && CompareReleases(x, y) is var byVersion and not 0)
         {
-            c = Time(a, key)!.Value.CompareTo(Time(b, key)!.Value);
-        }
-        else if (key == SessionSortKey.ReleaseVersion && CompareReleases(a.ReleaseVersion!, b.ReleaseVersion!) is var byVersion and not 0)
-        {
-            c = byVersion;
-        }
-        else
-        {
-            var x = Text(a, key)!;
-            var y = Text(b, key)!;
-            c = string.Compare(x, y, StringComparison.OrdinalIgnoreCase);
-            if (c == 0)
-            {
-                c = string.CompareOrdinal(x, y);
-            }
+            return byVersion;
         }
 
-        return descending ? -c : c;
+        var c = string.Compare(x, y, StringComparison.OrdinalIgnoreCase);
+        return c != 0 ? c : string.CompareOrdinal(x, y);
     }
 
     /// <summary>Parsed versions first, in version order; 0 when both are equal versions or neither parses (text decides).</summary>

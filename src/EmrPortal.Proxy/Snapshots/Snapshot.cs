@@ -11,14 +11,18 @@ namespace EmrPortal.Proxy.Snapshots;
 internal sealed class Snapshot
 {
     private readonly SessionSummaryDto[] _sessions;
-    private readonly int[][] _ascending;
-    private readonly int[][] _descending;
+    // Every order (each key ascending and descending) in one array: SnapshotOrders.Offset says where each starts.
+    private readonly int[] _orders;
     // Upper-cased "id\nname\nuserName\nuserId\nqueue" per session: one vectorized ordinal search per session
     // instead of five case-insensitive ones (q has no control characters, so it cannot match across fields).
     private readonly string[] _searchText;
     // Recent filtered orders, so paging through one filtered view costs one pass, not one per page.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(SessionSortKey, bool, SessionFilter), int[]> _filtered = new();
     private const int MaxCachedFilters = 32;
+    // Which sessions each recent filter matches (a bit per session, in storage order) and how many: the O(n) test of
+    // every session is paid once per filter, whatever the sort key, direction or page asked for.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SessionFilter, MatchSet> _matchSets = new();
+    private const int MaxCachedMatchSets = 64;
     // Built on first use and then shared (a benign race builds it twice at worst).
     private Dictionary<string, int>? _byId;
     private Dictionary<string, int>? _countsByKind;
@@ -30,17 +34,7 @@ internal sealed class Snapshot
         AsOf = asOf;
         UpstreamPages = upstreamPages;
         ScanDuration = scanDuration;
-        _ascending = new int[SessionSort.KeyCount][];
-        _descending = new int[SessionSort.KeyCount][];
-        for (var k = 0; k < SessionSort.KeyCount; k++)
-        {
-            var key = (SessionSortKey)k;
-            var order = new int[sessions.Length];
-            for (var i = 0; i < order.Length; i++) order[i] = i;
-            Array.Sort(order, (x, y) => SessionSort.Compare(sessions[x], sessions[y], key, descending: false));
-            _ascending[k] = order;
-            _descending[k] = ReverseKeyGroups(order, key);
-        }
+        _orders = SnapshotOrders.Build(sessions);
 
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var s in sessions)
@@ -53,9 +47,30 @@ internal sealed class Snapshot
         _searchText = new string[sessions.Length];
         for (var i = 0; i < sessions.Length; i++)
         {
-            var x = sessions[i];
-            _searchText[i] = string.Join('\n', x.SessionClusterId, x.Name, x.UserName, x.UserId, x.QueueName).ToUpperInvariant();
+            _searchText[i] = SearchText(sessions[i]);
         }
+    }
+
+    /// <summary>"id\nname\nuserName\nuserId\nqueue", upper-cased (invariant), in one string allocation.</summary>
+    private static string SearchText(SessionSummaryDto x)
+    {
+        var length = x.SessionClusterId.Length + (x.Name?.Length ?? 0) + (x.UserName?.Length ?? 0) + (x.UserId?.Length ?? 0) + (x.QueueName?.Length ?? 0) + 4;
+        return string.Create(length, x, static (span, s) =>
+        {
+            var written = 0;
+            var first = true;
+            foreach (var field in (ReadOnlySpan<string?>)[s.SessionClusterId, s.Name, s.UserName, s.UserId, s.QueueName])
+            {
+                if (!first)
+                {
+                    span[written++] = '\n';
+                }
+
+                first = false;
+
+                written += field.AsSpan().ToUpperInvariant(span[written..]);
+            }
+        });
     }
 
     public string WorkspaceId { get; }
@@ -115,7 +130,7 @@ internal sealed class Snapshot
 
     /// <summary>Indices of every session in the requested order.</summary>
     public ReadOnlySpan<int> Order(SessionSortKey key, bool descending) =>
-        (descending ? _descending : _ascending)[(int)key];
+        _orders.AsSpan(SnapshotOrders.Offset(key, descending, _sessions.Length), _sessions.Length);
 
     /// <summary>One page and the number of matching sessions.</summary>
     public (List<SessionSummaryDto> Items, int Total) Page(SessionView view)
@@ -133,56 +148,88 @@ internal sealed class Snapshot
             return (items, order.Length);
         }
 
-        var matching = Matching(view.Sort, view.Descending, view.Filter).Span;
-        for (var i = offset; i < matching.Length && i < offset + view.PageSize; i++)
+        // Past the first page someone is paging through the view: build its filtered order once (cached) and slice it.
+        // A first page walks the precomputed order testing each session's bit and stops once the page is full:
+        // O(pageSize / selectivity), not O(n), for the common case of a new filter, sort or direction.
+        if (offset > 0 || _filtered.ContainsKey((view.Sort, view.Descending, view.Filter)))
         {
-            items.Add(_sessions[matching[(int)i]]);
+            var cached = Matching(view.Sort, view.Descending, view.Filter).Span;
+            for (var i = offset; i < cached.Length && i < offset + view.PageSize; i++)
+            {
+                items.Add(_sessions[cached[(int)i]]);
+            }
+
+            return (items, cached.Length);
         }
 
-        return (items, matching.Length);
+        var set = MatchSetOf(view.Filter);
+        long seen = 0;
+        for (var i = 0; i < order.Length && items.Count < view.PageSize; i++)
+        {
+            var index = order[i];
+            if (set.Contains(index) && seen++ >= offset)
+            {
+                items.Add(_sessions[index]);
+            }
+        }
+
+        return (items, set.Count);
     }
 
     /// <summary>Indices of the matching sessions in the requested order (one pass).</summary>
     public ReadOnlyMemory<int> Matching(SessionSortKey key, bool descending, SessionFilter filter)
     {
-        var all = (descending ? _descending : _ascending)[(int)key];
+        var all = _orders.AsMemory(SnapshotOrders.Offset(key, descending, _sessions.Length), _sessions.Length);
         if (filter.IsEmpty) return all;
         if (_filtered.TryGetValue((key, descending, filter), out var cached)) return cached;
 
-        // Two passes for memory locality: test every session in storage order (the order the scan allocated them, so
-        // mostly sequential in memory) into a flag per session, then walk the sort order reading only the flags.
-        // Walking the sort order and dereferencing each session there is a cache miss per session once n is large.
-        var upperQ = filter.Q?.ToUpperInvariant();
-        var fieldFilter = filter with { Q = null };
-        var n = _sessions.Length;
-        var matches = System.Buffers.ArrayPool<bool>.Shared.Rent(n);
-        int[] array;
-        try
+        var set = MatchSetOf(filter);
+        var array = new int[set.Count];
+        var written = 0;
+        foreach (var index in all.Span)
         {
-            var count = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var match = (fieldFilter.IsEmpty || Matches(_sessions[i], fieldFilter))
-                    && (upperQ is null || _searchText[i].Contains(upperQ, StringComparison.Ordinal));
-                matches[i] = match;
-                count += match ? 1 : 0;
-            }
-
-            array = new int[count];
-            var written = 0;
-            foreach (var index in all)
-            {
-                if (matches[index]) array[written++] = index;
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<bool>.Shared.Return(matches);
+            if (set.Contains(index)) array[written++] = index;
         }
 
         if (_filtered.Count >= MaxCachedFilters) _filtered.Clear();
         _filtered[(key, descending, filter)] = array;
         return array;
+    }
+
+    /// <summary>
+    /// The sessions <paramref name="filter"/> matches. Tested in storage order (the order the scan allocated them, so
+    /// mostly sequential in memory), never in a sort order, where each session would be a cache miss once n is large.
+    /// </summary>
+    private MatchSet MatchSetOf(SessionFilter filter)
+    {
+        if (_matchSets.TryGetValue(filter, out var known)) return known;
+
+        var upperQ = filter.Q?.ToUpperInvariant();
+        var fieldFilter = filter with { Q = null };
+        var n = _sessions.Length;
+        var bits = new ulong[(n + 63) / 64];
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if ((fieldFilter.IsEmpty || Matches(_sessions[i], fieldFilter))
+                && (upperQ is null || _searchText[i].Contains(upperQ, StringComparison.Ordinal)))
+            {
+                bits[i >> 6] |= 1UL << (i & 63);
+                count++;
+            }
+        }
+
+        var set = new MatchSet(bits, count);
+        if (_matchSets.Count >= MaxCachedMatchSets) _matchSets.Clear();
+        _matchSets[filter] = set;
+        return set;
+    }
+
+    private sealed class MatchSet(ulong[] bits, int count)
+    {
+        public int Count => count;
+
+        public bool Contains(int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
     }
 
     /// <summary>The field filters; <see cref="SessionFilter.Q"/> is matched by <see cref="Matching"/> against the precomputed search text.</summary>
@@ -197,33 +244,4 @@ internal sealed class Snapshot
 
     private static bool Contains(string? field, string text) =>
         field is not null && field.Contains(text, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The descending order from the ascending one in O(n): groups of equal keys swap places, each group keeps its
-    /// ascending-id order (the tie-break), missing values stay last.
-    /// </summary>
-    private int[] ReverseKeyGroups(int[] ascending, SessionSortKey key)
-    {
-        var result = new int[ascending.Length];
-        var present = 0;
-        while (present < ascending.Length && !SessionSort.IsMissing(_sessions[ascending[present]], key)) present++;
-
-        var write = 0;
-        var end = present;
-        while (end > 0)
-        {
-            var start = end - 1;
-            while (start > 0 && SessionSort.CompareKey(_sessions[ascending[start - 1]], _sessions[ascending[end - 1]], key, false) == 0)
-            {
-                start--;
-            }
-
-            Array.Copy(ascending, start, result, write, end - start);
-            write += end - start;
-            end = start;
-        }
-
-        Array.Copy(ascending, present, result, write, ascending.Length - present);
-        return result;
-    }
 }

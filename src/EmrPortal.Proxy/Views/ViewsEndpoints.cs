@@ -1,3 +1,4 @@
+using System.Globalization;
 using EmrPortal.Contracts;
 using EmrPortal.PortalData;
 using EmrPortal.PortalData.Stores;
@@ -6,6 +7,7 @@ using EmrPortal.Proxy.Api;
 using EmrPortal.Proxy.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 
 namespace EmrPortal.Proxy.Views;
 
@@ -17,7 +19,7 @@ public static class ViewsEndpoints
         routes.Workspace.MapGet("/views", ListViews)
             .WithTags("Views")
             .WithName("ListSavedViews")
-            .WithSummary("The workspace's saved views, by name.");
+            .WithSummary("One page of the workspace's saved views, by name (page, pageSize; X-Total-Count and a Link rel=next header).");
         routes.Workspace.MapPost("/views", SaveView)
             .WithTags("Views")
             .Accepts<SaveViewRequest>("application/json")
@@ -30,15 +32,54 @@ public static class ViewsEndpoints
         return routes;
     }
 
-    internal static async Task<Ok<IReadOnlyList<SavedViewDto>>> ListViews(
-        string workspaceId, SavedViewStore views, CancellationToken cancellationToken) =>
-        TypedResults.Ok<IReadOnlyList<SavedViewDto>>((await views.ListAsync(workspaceId, cancellationToken)).Select(ToDto).ToList());
+    /// <summary>
+    /// One page of the workspace's views (an array, as before paging existed): <c>page</c> is 1-based, <c>pageSize</c>
+    /// 1..<see cref="ViewsOptions.MaxPageSize"/>; the total is in <c>X-Total-Count</c> and the next page in a
+    /// <c>Link: …; rel="next"</c> header.
+    /// </summary>
+    internal static async Task<Results<Ok<IReadOnlyList<SavedViewDto>>, ValidationProblem>> ListViews(
+        string workspaceId,
+        string? page,
+        string? pageSize,
+        HttpResponse response,
+        SavedViewStore views,
+        IOptionsMonitor<ViewsOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var pageNumber = 1;
+        if (page is not null && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber is < 1 or > 100_000))
+        {
+            errors[QueryNames.Page] = ["A whole number from 1 to 100000."];
+        }
+
+        var size = options.CurrentValue.DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > ViewsOptions.MaxPageSize))
+        {
+            errors[QueryNames.PageSize] = [$"A whole number from 1 to {ViewsOptions.MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (items, total) = await views.ListAsync(workspaceId, pageNumber, size, cancellationToken);
+        response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
+        if ((long)pageNumber * size < total)
+        {
+            response.Headers.Link = $"</api/v1/workspaces/{Uri.EscapeDataString(workspaceId)}/views?page={pageNumber + 1}&pageSize={size}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok<IReadOnlyList<SavedViewDto>>(items.Select(ToDto).ToList());
+    }
 
     internal static async Task<Results<Created<SavedViewDto>, ValidationProblem, ProblemHttpResult>> SaveView(
         string workspaceId,
         HttpRequest http,
         Caller caller,
         SavedViewStore views,
+        IOptionsMonitor<ViewsOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -63,6 +104,14 @@ public static class ViewsEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        var limit = options.CurrentValue.MaxPerUser;
+        if (await views.CountByCreatorAsync(caller.UserId, cancellationToken) >= limit)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Saved view limit reached",
+                type: ProblemTypes.SavedViewLimit,
+                detail: $"You already have {limit} saved views, the most one user may keep. Delete one before saving another.");
         }
 
         var (outcome, view) = await views.AddAsync(workspaceId, name!, query!, caller.UserId, caller.Name, time.GetUtcNow(), cancellationToken);

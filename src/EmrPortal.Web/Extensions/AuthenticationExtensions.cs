@@ -39,12 +39,9 @@ public static class AuthenticationExtensions
     {
         var services = builder.Services;
         var mode = ResolveMode(builder.Configuration);
-        if (mode == AuthenticationModes.Demo && builder.Environment.IsProduction())
+        if (mode == AuthenticationModes.Demo)
         {
-            if (!builder.Configuration.GetValue<bool>(DemoInProductionWarning.AllowKey))
-                throw new InvalidOperationException(
-                    $"Authentication:Mode=Demo is refused when ASPNETCORE_ENVIRONMENT is Production: anyone could sign in as any demo user. Configure Entra ID (AzureAd), or set {DemoInProductionWarning.AllowKey}=true for a throw-away demo installation.");
-            services.AddHostedService<DemoInProductionWarning>();
+            DemoInProduction.Guard(builder, "anyone could sign in as any demo user");
         }
 
         services.AddOptions<PortalAuthenticationOptions>()
@@ -84,6 +81,12 @@ public static class AuthenticationExtensions
             .Configure<IOptions<PortalAuthenticationOptions>, IHostEnvironment, TimeProvider>((cookie, auth, env, time) =>
                 ConfigureCookie(cookie, auth.Value, env, time, mode));
 
+        // Every cookie the portal sets (auth, antiforgery, the OpenID Connect correlation and nonce cookies, anything a
+        // library adds) is Secure outside Development, even when the app sees plain http behind a TLS-terminating proxy
+        // that forwards no scheme: the cookie policy middleware enforces it for all of them. (Not through
+        // AntiforgeryOptions: with SecurePolicy=Always antiforgery refuses to work at all on a request it sees as http.)
+        services.AddOptions<CookiePolicyOptions>().Configure<IHostEnvironment>((o, env) => o.Secure = SecurePolicy(env));
+
         services.AddSingleton<PortalSessionStore>();
         services.AddScoped<SessionEndState>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionActivityCircuitHandler>();
@@ -94,12 +97,16 @@ public static class AuthenticationExtensions
         services.AddCircuitUser();
     }
 
+    /// <summary>Secure cookies everywhere but Development (which may run on plain http://localhost).</summary>
+    internal static CookieSecurePolicy SecurePolicy(IHostEnvironment env) =>
+        env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+
     private static void ConfigureCookie(CookieAuthenticationOptions cookie, PortalAuthenticationOptions auth, IHostEnvironment env, TimeProvider time, string mode)
     {
         cookie.Cookie.Name = "EmrPortal.Auth";
         cookie.Cookie.HttpOnly = true;
         cookie.Cookie.SameSite = SameSiteMode.Lax;
-        cookie.Cookie.SecurePolicy = env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        cookie.Cookie.SecurePolicy = SecurePolicy(env);
         cookie.ExpireTimeSpan = auth.IdleTimeout;
         cookie.SlidingExpiration = true;
         cookie.TimeProvider = time;
@@ -158,23 +165,6 @@ public static class AuthenticationExtensions
             await onValidate(context);
         };
     }
-}
-
-/// <summary>Logs, once at start, that demo sign-in runs in a Production environment because a setting allowed it.</summary>
-internal sealed partial class DemoInProductionWarning(ILogger<DemoInProductionWarning> logger) : IHostedService
-{
-    public const string AllowKey = "Authentication:Demo:AllowInProduction";
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        LogDemoInProduction(logger, AllowKey);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo sign-in is running in Production because {Setting}=true: anyone reaching this portal can sign in as any demo user")]
-    private static partial void LogDemoInProduction(ILogger logger, string setting);
 }
 
 /// <summary>The sign-in mode this process runs in (<see cref="AuthenticationModes"/>).</summary>

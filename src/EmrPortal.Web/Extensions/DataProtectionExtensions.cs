@@ -52,4 +52,32 @@ public static class DataProtectionExtensions
 
         return dataProtection.ProtectKeysWithCertificate(certificate);
     }
+
+    /// <summary>
+    /// In Production, with the key ring shared through Redis and no certificate to encrypt it, logs a warning at start:
+    /// whoever can read that Redis can forge this portal's cookies.
+    /// </summary>
+    public static void WarnWhenSharedKeysAreUnencrypted(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DataProtectionCertificateOptions.Section).Get<DataProtectionCertificateOptions>();
+        if (builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(options?.CertificatePath))
+        {
+            builder.Services.AddHostedService<UnencryptedKeyRingWarning>();
+        }
+    }
+}
+
+/// <summary>The start-up warning of <see cref="DataProtectionExtensions.WarnWhenSharedKeysAreUnencrypted"/>.</summary>
+internal sealed partial class UnencryptedKeyRingWarning(ILogger<UnencryptedKeyRingWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        LogUnencrypted(logger, $"{DataProtectionCertificateOptions.Section}:{nameof(DataProtectionCertificateOptions.CertificatePath)}");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The data-protection key ring is shared through Redis unencrypted: anyone who can read that Redis can forge sign-in cookies. Set {Setting} to a PKCS#12 certificate to encrypt it at rest")]
+    private static partial void LogUnencrypted(ILogger logger, string setting);
 }

@@ -74,6 +74,7 @@ public static class Extensions
         builder.AddRedisClient("redis");
 
         // Shared keys: every Web instance can read every other instance's cookies and antiforgery tokens.
+        builder.WarnWhenSharedKeysAreUnencrypted();
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceProvider>((o, sp) => o.XmlRepository = new RedisXmlRepository(
                 () => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), "EmrPortal:Web:DataProtection-Keys"));

@@ -57,6 +57,8 @@ public static class PipelineExtensions
     {
         // First: everything after it (HSTS, cookies, redirects) sees the scheme the browser used.
         app.UseForwardedHeaders();
+        // Before anything that sets a cookie: Secure on every cookie outside Development.
+        app.UseCookiePolicy();
         var mode = app.Services.GetRequiredService<PortalAuthenticationMode>();
         app.UseMiddleware<SecurityHeadersMiddleware>(SecurityHeadersMiddleware.PolicyFor(
             mode.IsDemo ? [] : SecurityHeadersMiddleware.SignInOrigins(app.Configuration)));

@@ -127,8 +127,12 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         return GetJsonAsync(path, PortalJsonContext.Default.IReadOnlyListErrorGroupDto, cancellationToken);
     }
 
+    /// <summary>The first page of the workspace's views at the largest page size the proxy allows (the menu shows no more).</summary>
     public Task<ProxyResult<IReadOnlyList<SavedViewDto>>> GetSavedViewsAsync(string workspaceId, CancellationToken cancellationToken) =>
-        GetJsonAsync($"{WorkspacePath(workspaceId)}/views", PortalJsonContext.Default.IReadOnlyListSavedViewDto, cancellationToken);
+        GetJsonAsync($"{WorkspacePath(workspaceId)}/views?page=1&pageSize={SavedViewsMenuSize}", PortalJsonContext.Default.IReadOnlyListSavedViewDto, cancellationToken);
+
+    /// <summary>How many saved views the menu lists (the proxy's largest page).</summary>
+    public const int SavedViewsMenuSize = 200;
 
     public Task<ProxyResult<SavedViewDto>> SaveViewAsync(string workspaceId, SaveViewRequest request, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Post, $"{WorkspacePath(workspaceId)}/views", PortalJsonContext.Default.SavedViewDto, cancellationToken,

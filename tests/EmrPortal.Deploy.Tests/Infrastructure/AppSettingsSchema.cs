@@ -48,6 +48,7 @@ internal sealed class AppSettingsSchema
             (SnapshotOptions.SectionName, [typeof(SnapshotOptions)]),
             (UpstreamQuotaOptions.SectionName, [typeof(UpstreamQuotaOptions)]),
             (UserRateLimitOptions.SectionName, [typeof(UserRateLimitOptions)]),
+            (ViewsOptions.SectionName, [typeof(ViewsOptions)]),
             (CloudIdentityOptions.SectionName, [typeof(CloudIdentityOptions)]),
             (FeatureOptions.SectionName, [typeof(FeatureOptions)]),
             (PortalDataOptions.SectionName, [typeof(PortalDataOptions)]),
@@ -62,6 +63,7 @@ internal sealed class AppSettingsSchema
             ["Authentication:Demo:PublicKeyPem"] = null,
             ["ConnectionStrings:redis"] = null,
             [$"ConnectionStrings:{PortalDataOptions.ConnectionStringName}"] = null,
+            ["AllowedHosts"] = null,
         },
         ["Authentication:AppPermissions"]);
 
@@ -76,6 +78,7 @@ internal sealed class AppSettingsSchema
         new()
         {
             ["ConnectionStrings:redis"] = null,
+            ["AllowedHosts"] = null,
         },
         []);
 

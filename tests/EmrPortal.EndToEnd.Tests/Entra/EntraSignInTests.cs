@@ -46,6 +46,39 @@ public sealed class EntraSignInTests(EntraPortalFixture portal, BrowserFixture b
     }
 
     [Fact]
+    public async Task Every_cookie_the_portal_sets_during_the_Entra_sign_in_is_secure()
+    {
+        // Production over plain http behind a TLS-terminating proxy: the correlation and nonce cookies of the OpenID
+        // Connect handshake must be Secure like the session cookie, or a network attacker could read or plant them.
+        const string list = "/workspaces/w-analytics/sessions";
+        var page = await (await NewContextAsync()).NewPageAsync();
+        var reads = new System.Collections.Concurrent.ConcurrentQueue<Task<string[]>>();
+        page.Response += (_, response) =>
+        {
+            if (IsPortal(response.Url))
+            {
+                reads.Enqueue(SetCookiesAsync(response));
+            }
+        };
+
+        await page.GotoAsync(list);
+        await WaitForProviderSignInAsync(page);
+        await page.Locator("[data-testid='idp-signin-as-viewer']").ClickAsync();
+        await PortalBrowser.WaitForUrlAsync(page, url => IsPortal(url) && PortalBrowser.PathAndQuery(url) == list);
+        await Assertions.Expect(page.Locator("[data-testid='session-list']")).ToBeVisibleAsync();
+
+        var cookies = (await Task.WhenAll(reads)).SelectMany(c => c).ToList();
+        Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.Correlation.", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.OpenIdConnect.Nonce.", StringComparison.Ordinal));
+        Assert.All(cookies, c => Assert.Contains("secure", c.Split(';').Select(a => a.Trim().ToLowerInvariant())));
+    }
+
+    private static async Task<string[]> SetCookiesAsync(IResponse response) =>
+        [.. (await response.HeadersArrayAsync())
+            .Where(h => h.Name.Equals("set-cookie", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(h => h.Value.Split('\n'))];
+
+    [Fact]
     public async Task Admin_signed_in_through_Entra_sees_every_workspace()
     {
         var page = await SignInAsync("admin", "/");

@@ -37,6 +37,34 @@ public sealed partial class AppHostSmokeTests
     }
 
     [Fact]
+    public async Task AppHost_redis_switch_wires_redis_into_both_apps_readiness_and_stops_it_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var run = await AppHostRun.StartHealthyAsync(TimeSpan.FromMinutes(3), ct,
+            ports => [AppHostSwitchRedis, $"--Ports:Redis={ports["redis"]}"], "redis");
+
+        // Aspire's Redis client integration puts a health check into each app's readiness JSON (names and statuses only).
+        foreach (var app in new[] { "proxy", "web" })
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            using var ready = await http.GetAsync(new Uri(run.Url(app), "/health/ready"), ct);
+            var body = await ready.Content.ReadAsStringAsync(ct);
+            var checks = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+            var redis = Assert.Single(checks, c => c.Key.Contains("redis", StringComparison.OrdinalIgnoreCase));
+            Assert.True(redis.Value == "Healthy", $"{app}: {body}");
+        }
+
+        var killed = await run.StopAsync(TimeSpan.FromSeconds(45));
+
+        Assert.Empty(killed);
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, run.Ports["redis"], ct).AsTask());
+    }
+
+    private const string AppHostSwitchRedis = "--redis";
+
+    [Fact]
     public async Task AppHost_entra_switch_signs_in_through_the_development_identity_provider_and_stops_every_process()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using EmrPortal.Proxy.Access;
 using EmrPortal.Proxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EmrPortal.Proxy.Tests.Api;
 
@@ -85,5 +89,36 @@ public sealed class AuthenticationTests(ProxyFixture fixture) : ApiTestBase(fixt
         var response = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_bearer_pipeline_validates_a_token_once_and_still_refuses_a_tampered_copy()
+    {
+        var options = Host.Proxy.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+        var cache = Assert.IsType<CachingTokenHandler>(Assert.Single(options.TokenHandlers));
+        var token = Host.Token("viewer");
+        var parts = token.Split('.');
+        var signature = parts[2].ToCharArray();
+        signature[5] = signature[5] == 'A' ? 'B' : 'A';
+        var tampered = $"{parts[0]}.{parts[1]}.{new string(signature)}";
+        var before = cache.Count;
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await MeStatus(token));
+        }
+
+        Assert.Equal(before + 1, cache.Count);
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeStatus(tampered));
+        Assert.Equal(HttpStatusCode.OK, await MeStatus(token));
+        Assert.Equal(before + 1, cache.Count);
+
+        async Task<HttpStatusCode> MeStatus(string bearer)
+        {
+            using var client = Host.Proxy.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            using var response = await client.GetAsync("/api/v1/me", TestContext.Current.CancellationToken);
+            return response.StatusCode;
+        }
     }
 }

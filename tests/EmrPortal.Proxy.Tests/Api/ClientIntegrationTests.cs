@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using EmrPortal.Proxy.Tests.Infrastructure;
 
@@ -13,25 +11,16 @@ namespace EmrPortal.Proxy.Tests.Api;
 [Collection(PostgresCollection.Name)]
 public sealed class ClientIntegrationTests(PostgresServer postgres) : IAsyncLifetime
 {
-    private Process? _redis;
+    private RedisServer? _redis;
     private ProxyHost? _host;
 
     public async ValueTask InitializeAsync()
     {
-        var port = FreePort();
-        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        });
-        Assert.NotNull(_redis);
-        for (var i = 0; i < 100 && !CanConnect(port); i++) await Task.Delay(50, TestContext.Current.CancellationToken);
-        Assert.True(CanConnect(port), "redis-server did not start");
-
+        _redis = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
         var database = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
         _host = new ProxyHost(proxySettings: new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = $"127.0.0.1:{port}",
+            ["ConnectionStrings:redis"] = _redis.ConnectionString,
             ["ConnectionStrings:portaldb"] = database,
             ["Portal:Database"] = "Postgres",
         });
@@ -40,8 +29,7 @@ public sealed class ClientIntegrationTests(PostgresServer postgres) : IAsyncLife
     public async ValueTask DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();
-        StopRedis();
-        _redis?.Dispose();
+        if (_redis is not null) await _redis.DisposeAsync();
     }
 
     [Fact]
@@ -70,7 +58,7 @@ public sealed class ClientIntegrationTests(PostgresServer postgres) : IAsyncLife
         var (first, firstBody) = await _host!.GetAsync(null, "/health/ready");
         Assert.Equal("Healthy", Assert.Single(Checks(firstBody), c => c.Key.Contains("redis", StringComparison.OrdinalIgnoreCase)).Value);
 
-        StopRedis();
+        _redis!.Stop();
         var (ready, body) = await _host.GetAsync(null, "/health/ready");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
@@ -81,34 +69,4 @@ public sealed class ClientIntegrationTests(PostgresServer postgres) : IAsyncLife
     private static Dictionary<string, string?> Checks(string body) =>
         JsonDocument.Parse(body).RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-
-    private void StopRedis()
-    {
-        if (_redis is { HasExited: false })
-        {
-            _redis.Kill();
-            _redis.WaitForExit(10_000);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

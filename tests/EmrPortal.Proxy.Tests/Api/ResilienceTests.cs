@@ -209,11 +209,12 @@ public sealed class SlowUpstreamResilienceTests() : ResilienceTestBase(new Proxy
 
         // asOf is when the scan started, 2 s before the first answer: 1.5 s later the snapshot is past its 3 s TTL.
         await Task.Delay(TimeSpan.FromMilliseconds(1500), TestContext.Current.CancellationToken);
-        var warm = Stopwatch.StartNew();
         var stale = await PageAsync("w-finance");
-        warm.Stop();
+
+        // Not a timing check (a loaded machine makes any bound flaky): a proxy that waited for the refresh would have
+        // answered with the new snapshot, not the old one marked stale.
         Assert.True(stale.Stale);
-        Assert.True(warm.Elapsed < TimeSpan.FromSeconds(1), $"the stale page waited for the slow refresh ({warm.Elapsed})");
+        Assert.Equal(first.AsOf, stale.AsOf);
 
         // The refresh that request started lands by itself.
         SessionPageDto latest = stale;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using EmrPortal.Proxy.Tests.Infrastructure;
 using EmrPortal.Proxy.Upstream;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,38 +14,11 @@ namespace EmrPortal.Proxy.Tests.Api;
 /// The outbound quota holds across instances when Redis is configured: two proxies sharing one real redis-server
 /// together never send more than the configured rate (emulator throttling off, so only the proxies' buckets pace).
 /// </summary>
-public sealed class SharedQuotaTests : IAsyncLifetime
+public sealed class SharedQuotaTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     // Low enough that the buckets, not the (loaded, 2-core) machine, set the pace.
     private const double Rate = 10;
     private const int Burst = 5;
-    private Process? _redis;
-    private int _port;
-
-    public async ValueTask InitializeAsync()
-    {
-        _port = FreePort();
-        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {_port} --bind 127.0.0.1 --save \"\" --appendonly no")
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        });
-        Assert.NotNull(_redis);
-        for (var i = 0; i < 100 && !CanConnect(_port); i++) await Task.Delay(50, TestContext.Current.CancellationToken);
-        Assert.True(CanConnect(_port), "redis-server did not start");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_redis is { HasExited: false })
-        {
-            _redis.Kill();
-            await _redis.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
-
-        _redis?.Dispose();
-    }
-
     [Fact]
     public async Task Two_proxy_instances_sharing_redis_stay_within_the_quota_together()
     {
@@ -67,7 +39,7 @@ public sealed class SharedQuotaTests : IAsyncLifetime
 
         var settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:redis"] = $"127.0.0.1:{_port}",
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
             ["UpstreamQuota:PermitsPerSecond"] = Rate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["UpstreamQuota:Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // 320 sessions in pages of 10: each cold scan is 32+ calls.
@@ -117,8 +89,8 @@ public sealed class SharedQuotaTests : IAsyncLifetime
         var monitor = new ServiceCollection()
             .AddOptions<UpstreamQuotaOptions>().Configure(o => { o.PermitsPerSecond = rate; o.Burst = burst; }).Services
             .BuildServiceProvider().GetRequiredService<IOptionsMonitor<UpstreamQuotaOptions>>();
-        await using var first = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
-        await using var second = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_port}");
+        await using var first = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var second = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var quotas = new[]
         {
             new SharedOutboundQuota(first, monitor, NullLogger<SharedOutboundQuota>.Instance),
@@ -160,26 +132,5 @@ public sealed class SharedQuotaTests : IAsyncLifetime
         }
 
         return most;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

@@ -74,7 +74,8 @@ public sealed class StartupTests
         _ = host.Proxy.Server;
 
         Assert.Contains(host.Logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
-            && l.Message.Contains("Demo tokens are accepted in Production", StringComparison.Ordinal));
+            && l.Message.Contains("Demo sign-in is running in Production because Authentication:Demo:AllowInProduction=true", StringComparison.Ordinal)
+            && l.Message.Contains("this proxy would trust anyone", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -148,7 +148,11 @@ public class ProxyHost : IAsyncDisposable
         ECDsa? key = null)
     {
         var (name, roles, groups) = Users[user];
-        var issuedAt = DateTime.UtcNow - (issuedAgo ?? TimeSpan.Zero);
+        // Valid on both clocks the proxy reads: the token handler's (the system's) and the demo lifetime rule's (the
+        // host's TimeProvider, a fake one in some tests). A fake clock that fell behind a slow run must not make the
+        // token look issued in the future, so it is issued at the earlier of the two.
+        var now = Time is { } clock && clock.GetUtcNow().UtcDateTime < DateTime.UtcNow ? clock.GetUtcNow().UtcDateTime : DateTime.UtcNow;
+        var issuedAt = now - (issuedAgo ?? TimeSpan.Zero);
         var claims = new Dictionary<string, object>
         {
             ["oid"] = "user-" + user,

@@ -231,11 +231,30 @@ public abstract class PortalRepositoryTests : IAsyncLifetime
         var (elsewhere, _) = await views.AddAsync("w2", "Errors today", "state=Error", "user-viewer", null, T0, Ct);
 
         Assert.Equal((SaveViewOutcome.Created, SaveViewOutcome.DuplicateName, SaveViewOutcome.Created), (created, duplicate, elsewhere));
-        Assert.Equal(["state=Error"], (await views.ListAsync("w1", Ct)).Select(v => v.Query));
+        Assert.Equal(["state=Error"], (await views.ListAsync("w1", 1, 50, Ct)).Items.Select(v => v.Query));
+        Assert.Equal(2, await views.CountByCreatorAsync("user-viewer", Ct));
         Assert.Equal(DeleteViewOutcome.NotFound, await views.DeleteAsync("w2", view!.Id, "user-viewer", false, Ct));
         Assert.Equal(DeleteViewOutcome.Forbidden, await views.DeleteAsync("w1", view.Id, "user-other", false, Ct));
         Assert.Equal(DeleteViewOutcome.Deleted, await views.DeleteAsync("w1", view.Id, "user-admin", true, Ct));
-        Assert.Empty(await views.ListAsync("w1", Ct));
+        Assert.Empty((await views.ListAsync("w1", 1, 50, Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Saved_views_page_by_name_ignoring_case_with_the_total()
+    {
+        var views = new SavedViewStore(Db);
+        foreach (var name in new[] { "delta", "Alpha", "charlie", "Bravo", "echo" })
+        {
+            await views.AddAsync("w1", name, "state=Error", "user-viewer", null, T0, Ct);
+        }
+
+        var (first, total) = await views.ListAsync("w1", 1, 2, Ct);
+        var (last, _) = await views.ListAsync("w1", 3, 2, Ct);
+
+        Assert.Equal(5, total);
+        Assert.Equal(["Alpha", "Bravo"], first.Select(v => v.Name));
+        Assert.Equal(["echo"], last.Select(v => v.Name));
+        Assert.Empty((await views.ListAsync("w1", 4, 2, Ct)).Items);
     }
 
     [Fact]

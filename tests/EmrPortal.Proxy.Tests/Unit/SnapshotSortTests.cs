@@ -102,6 +102,35 @@ public sealed class SnapshotSortTests
         }
     }
 
+    [Fact]
+    public void Filtered_first_pages_walked_early_equal_the_reference_for_random_views_in_any_order()
+    {
+        var all = SyntheticSessions.Clusters("w-mid", 2_000, 9).Select(c => SessionMapper.ToSummary(c, "w-mid")).ToList();
+        var snapshot = Snapshot.Build("w-mid", all, DateTimeOffset.UnixEpoch, 20, TimeSpan.Zero);
+        SessionFilter[] filters =
+        [
+            new(SessionStates.Running, null, null, null, null), new(null, SessionKinds.Sql, null, null, null), new(null, null, "dev", null, null),
+            new(null, null, null, "ALICE", null), new(null, null, null, null, "etl"), new(SessionStates.Error, SessionKinds.Notebook, null, null, "a"),
+            new(null, null, null, null, "no-such-text"),
+        ];
+        var random = new Random(11);
+        for (var i = 0; i < 300; i++)
+        {
+            var filter = filters[random.Next(filters.Length)];
+            var key = SortKeys.All[random.Next(SortKeys.All.Count)];
+            var desc = random.Next(2) == 0;
+            var page = random.Next(1, 5);
+            var pageSize = random.Next(1, 61);
+            Assert.True(SessionSort.TryParse(key, out var sortKey));
+            var expected = ReferenceSort(all.Where(s => ReferenceMatch(s, filter)), key, desc).Select(s => s.SessionClusterId).ToList();
+
+            var (items, total) = snapshot.Page(new SessionView(page, pageSize, sortKey, desc, filter));
+
+            Assert.Equal(expected.Count, total);
+            Assert.Equal(expected.Skip((page - 1) * pageSize).Take(pageSize).ToList(), items.Select(s => s.SessionClusterId).ToList());
+        }
+    }
+
     private static bool ReferenceMatch(SessionSummaryDto s, SessionFilter f)
     {
         static bool Has(string? field, string text) => field?.Contains(text, StringComparison.OrdinalIgnoreCase) == true;
