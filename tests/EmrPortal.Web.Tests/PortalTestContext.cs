@@ -14,6 +14,7 @@ namespace EmrPortal.Web.Tests;
 public abstract class PortalTestContext : BunitContext
 {
     protected FakeProxyClient Proxy { get; } = new();
+    protected FakeNotificationsClient NotificationsApi { get; } = new();
     protected FakeTimeProvider Time { get; } = new(FakeProxyClient.T0);
     protected BunitAuthorizationContext Auth { get; }
 
@@ -27,6 +28,9 @@ public abstract class PortalTestContext : BunitContext
         Services.AddScoped<BrowserInterop>();
         Services.AddScoped<ListViewState>();
         Services.AddScoped<PortalUserState>();
+        Services.AddSingleton<INotificationsClient>(NotificationsApi);
+        Services.AddSingleton<UnreadCounts>();
+        Services.AddScoped<MyNotifications>();
         Services.AddSingleton(new PortalAuthenticationMode(AuthenticationModes.Demo));
         Auth = AddAuthorization();
         Auth.SetAuthorized("Vic Viewer");

@@ -45,6 +45,17 @@ public static class Extensions
         services.AddScoped<BrowserInterop>();
         services.AddScoped<ListViewState>();
         services.AddScoped<PortalUserState>();
+        services.AddNotifications();
+    }
+
+    /// <summary>The bell's shared per-user count and the circuit's view of the user's notifications.</summary>
+    internal static IServiceCollection AddNotifications(this IServiceCollection services)
+    {
+        services.AddSingleton<UnreadCounts>();
+        services.AddScoped<MyNotifications>();
+        // The same typed proxy client (token, resilience pipeline), seen through its notification API.
+        services.AddTransient<INotificationsClient>(sp => (ProxyClient)sp.GetRequiredService<IProxyClient>());
+        return services;
     }
 
     private static void AddRedisIfConfigured(this IHostApplicationBuilder builder)

@@ -151,6 +151,8 @@ public sealed class PortalFixture : IAsyncLifetime
         ["ConnectionStrings__portaldb"] = PortalDatabases.NewSqlite(),
         // Start/Stop on, so the timeline scenario can change a session's state through the portal itself.
         ["Features__StartStop"] = "true",
+        // Webhook receivers of the browser tests listen on loopback, which the SSRF policy refuses unless allow-listed.
+        ["Notifications__AllowedHosts__0"] = "127.0.0.1",
     };
 
     internal static Dictionary<string, string?> WebSettings(Uri proxy, string privateKeyPem, string? redis = null) => new()
