@@ -102,7 +102,7 @@ timeout 420 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --we
 
 step "Report"
 dotnet "$DRIVER" report --micro "$RES/micro.json" --scaling "$RES/scaling.json" --load "$RES/load.json" \
-  --soak "$RES/soak.json" --portal "$RES/portal.json" --flood "$RES/flood.json" --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
+  --soak "$RES/soak.json" --portal "$RES/portal.json" --flood "$RES/flood.json" --notify "$RES/notify.json" --out "$REPORT" --total-seconds "$SECONDS" --source "$SOURCE"
 
 step "Done: $REPORT ($((SECONDS / 60)) min $((SECONDS % 60)) s)"
 sed -n '/^## Closing note/,$p' "$REPORT"

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using EmrPortal.Bench;
 using EmrPortal.Contracts;
 using EmrPortal.Contracts.Notifications;
 using EmrPortal.PortalData;
@@ -21,14 +21,6 @@ using Microsoft.Extensions.Options;
 
 namespace EmrPortal.Benchmarks;
 
-/// <summary>Result of <c>notify</c>: medians per refresh, in milliseconds, and the ratio the issue asks for.</summary>
-public sealed record NotificationCostResults(
-    DateTimeOffset RunAt, int Sessions, int Refreshes, int ChangesPerRefresh, int Rules,
-    double BuildMedianMs, double RecordMedianMs, double RecordWithDetectionMedianMs, double DetectionMedianMs, double Ratio, int Events);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
-[JsonSerializable(typeof(NotificationCostResults))]
-internal sealed partial class NotificationCostJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// <c>notify [--results file.json] [--sessions 10000] [--refreshes 15]</c>: what detection and the outbox add to one
@@ -118,7 +110,7 @@ internal static class NotificationCost
             {
                 var full = Path.GetFullPath(resultsPath);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                await File.WriteAllBytesAsync(full, JsonSerializer.SerializeToUtf8Bytes(result, NotificationCostJsonContext.Default.NotificationCostResults));
+                await File.WriteAllBytesAsync(full, JsonSerializer.SerializeToUtf8Bytes(result, BenchJsonContext.Default.NotificationCostResults));
             }
 
             await host.StopAsync();

@@ -21,8 +21,9 @@ internal static class BenchReport
     /// <summary>The snapshot build must grow within n log n (issue 19): measured CPU growth at most 1.25× the n log n factor.</summary>
     private const double BuildTolerance = 1.25;
 
-    public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds, string? source, string? soakPath, string? portalPath, string? floodPath = null)
+    public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds, string? source, string? soakPath, string? portalPath, string? floodPath = null, string? notifyPath = null)
     {
+        var notify = notifyPath is not null && File.Exists(notifyPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(notifyPath), BenchJsonContext.Default.NotificationCostResults) : null;
         var flood = floodPath is not null && File.Exists(floodPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(floodPath), BenchJsonContext.Default.FloodResults) : null;
         var soak = soakPath is not null && File.Exists(soakPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(soakPath), BenchJsonContext.Default.SoakResults) : null;
         var portal = portalPath is not null && File.Exists(portalPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(portalPath), BenchJsonContext.Default.PortalResults) : null;
@@ -68,6 +69,8 @@ internal static class BenchReport
         else failures.Add("portal not run");
         if (flood is not null) WriteFlood(md, flood, headlines, failures);
         else failures.Add("flood not run");
+        if (notify is not null) WriteNotify(md, notify, headlines);
+        else failures.Add("notification cost not run");
         WriteScaling(md, scaling, headlines, failures);
         WriteMicro(md, micro, headlines, failures);
 
@@ -233,6 +236,19 @@ internal static class BenchReport
         headlines.Add(string.Create(Inv, $"Flood of {r.RandomIds} random ids: the other user's detail p95 {r.ReaderQuiet.P95Ms:F1} → {r.ReaderDuringFlood.P95Ms:F1} ms ({r.P95Ratio:F2}×, target ≤ 2×); {r.UpstreamCallsByRandomIds} upstream calls ({r.UpstreamCallsPerSecond:F2}/s, target ≤ 1/s)."));
         if (!ratioPass) failures.Add("flood: reader p95 ratio above 2×");
         if (!callsPass) failures.Add("flood: random ids cost more than 1 upstream call/s");
+    }
+
+    private static void WriteNotify(StringBuilder md, NotificationCostResults r, List<string> headlines)
+    {
+        md.AppendLine("## Notifications: detection and outbox per refresh (issue 21)");
+        md.AppendLine();
+        md.AppendLine(Inv, $"`EmrPortal.Benchmarks notify`: a {r.Sessions:N0}-session workspace refreshed {r.Refreshes} times in process ({r.ChangesPerRefresh} sessions change state each time, half into Error; {r.Rules} rules), recorded into SQLite with and without the detector. The upstream scan is not in the baseline, so the ratio is an upper bound.");
+        md.AppendLine();
+        md.AppendLine("| snapshot build | recording | recording + detection + outbox | detection + outbox | ratio to the refresh | events |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine(Inv, $"| {r.BuildMedianMs:F1} ms | {r.RecordMedianMs:F1} ms | {r.RecordWithDetectionMedianMs:F1} ms | {r.DetectionMedianMs:F2} ms | **{r.Ratio:F3}×** | {r.Events} |");
+        md.AppendLine();
+        headlines.Add(string.Create(Inv, $"Notifications: detection + outbox add {r.DetectionMedianMs:F1} ms to a {r.Sessions:N0}-session refresh ({r.Ratio:F3}× the in-process refresh)."));
     }
 
     private static void WriteSoak(StringBuilder md, SoakResults r, List<string> headlines, List<string> failures)

@@ -69,7 +69,8 @@ public static class LoadDriverProgram
                 return BenchReport.Write(
                     Required(options, "micro"), Required(options, "scaling"), Required(options, "load"), Required(options, "out"),
                     options.GetValueOrDefault("total-seconds"), options.GetValueOrDefault("source"),
-                    options.GetValueOrDefault("soak"), options.GetValueOrDefault("portal"), options.GetValueOrDefault("flood"));
+                    options.GetValueOrDefault("soak"), options.GetValueOrDefault("portal"), options.GetValueOrDefault("flood"),
+                    options.GetValueOrDefault("notify"));
             default:
                 return Usage();
         }

@@ -191,6 +191,12 @@ public sealed record FloodResults(
     IReadOnlyDictionary<string, int> FloodStatuses,
     string LoadAverage);
 
+/// <summary>Result of <c>notify</c> (EmrPortal.Benchmarks): medians per refresh in milliseconds; <see cref="Ratio"/> is
+/// detection + outbox over the in-process refresh (snapshot build + recording).</summary>
+public sealed record NotificationCostResults(
+    DateTimeOffset RunAt, int Sessions, int Refreshes, int ChangesPerRefresh, int Rules,
+    double BuildMedianMs, double RecordMedianMs, double RecordWithDetectionMedianMs, double DetectionMedianMs, double Ratio, int Events);
+
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(MicroResults))]
 [JsonSerializable(typeof(ScalingResults))]
@@ -198,4 +204,5 @@ public sealed record FloodResults(
 [JsonSerializable(typeof(SoakResults))]
 [JsonSerializable(typeof(PortalResults))]
 [JsonSerializable(typeof(FloodResults))]
+[JsonSerializable(typeof(NotificationCostResults))]
 public sealed partial class BenchJsonContext : JsonSerializerContext;
