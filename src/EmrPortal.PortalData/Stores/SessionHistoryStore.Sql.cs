@@ -7,9 +7,40 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace EmrPortal.PortalData.Stores;
 
-/// <summary>The set-based statements recording uses (one round trip per batch, idempotent on both providers).</summary>
+/// <summary>Retention and the set-based statements recording uses (one round trip per batch, idempotent on both providers).</summary>
 public sealed partial class SessionHistoryStore
 {
+    /// <summary>
+    /// Retention: sessions no longer listed for longer than <paramref name="noLongerListed"/> go with their timeline;
+    /// transitions older than <paramref name="transitions"/> go, except each session's latest.
+    /// </summary>
+    public async Task<(int Sessions, int Transitions)> PurgeAsync(
+        DateTimeOffset now, TimeSpan noLongerListed, TimeSpan transitions, CancellationToken cancellationToken)
+    {
+        var goneCutoff = Truncate(now - noLongerListed);
+        var transitionCutoff = Truncate(now - transitions);
+        await using var db = factory.CreateDbContext();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var timelines = await db.StateTransitions
+                .Where(t => db.KnownSessions.Any(k =>
+                    k.WorkspaceId == t.WorkspaceId && k.SessionClusterId == t.SessionClusterId
+                    && k.NoLongerListed && k.NoLongerListedSince < goneCutoff))
+                .ExecuteDeleteAsync(ct);
+            var sessions = await db.KnownSessions
+                .Where(k => k.NoLongerListed && k.NoLongerListedSince < goneCutoff)
+                .ExecuteDeleteAsync(ct);
+            var old = await db.StateTransitions
+                .Where(t => t.ObservedAt < transitionCutoff
+                    && db.StateTransitions.Any(n => n.WorkspaceId == t.WorkspaceId && n.SessionClusterId == t.SessionClusterId && n.ObservedAt > t.ObservedAt))
+                .ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (sessions, timelines + old);
+        }, cancellationToken);
+    }
+
     /// <summary>Moves the workspace's scan mark to <paramref name="asOf"/> if that is newer; false when it is not.</summary>
     private static async Task<bool> AdvanceMarkAsync(PortalDbContext db, string workspaceId, DateTimeOffset asOf, CancellationToken cancellationToken)
     {

@@ -228,37 +228,6 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory, IEnume
         return result;
     }
 
-    /// <summary>
-    /// Retention: sessions no longer listed for longer than <paramref name="noLongerListed"/> go with their timeline;
-    /// transitions older than <paramref name="transitions"/> go, except each session's latest.
-    /// </summary>
-    public async Task<(int Sessions, int Transitions)> PurgeAsync(
-        DateTimeOffset now, TimeSpan noLongerListed, TimeSpan transitions, CancellationToken cancellationToken)
-    {
-        var goneCutoff = Truncate(now - noLongerListed);
-        var transitionCutoff = Truncate(now - transitions);
-        await using var db = factory.CreateDbContext();
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async ct =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var timelines = await db.StateTransitions
-                .Where(t => db.KnownSessions.Any(k =>
-                    k.WorkspaceId == t.WorkspaceId && k.SessionClusterId == t.SessionClusterId
-                    && k.NoLongerListed && k.NoLongerListedSince < goneCutoff))
-                .ExecuteDeleteAsync(ct);
-            var sessions = await db.KnownSessions
-                .Where(k => k.NoLongerListed && k.NoLongerListedSince < goneCutoff)
-                .ExecuteDeleteAsync(ct);
-            var old = await db.StateTransitions
-                .Where(t => t.ObservedAt < transitionCutoff
-                    && db.StateTransitions.Any(n => n.WorkspaceId == t.WorkspaceId && n.SessionClusterId == t.SessionClusterId && n.ObservedAt > t.ObservedAt))
-                .ExecuteDeleteAsync(ct);
-            await transaction.CommitAsync(ct);
-            return (sessions, timelines + old);
-        }, cancellationToken);
-    }
-
     private static async Task<WorkspaceHistory> LoadHistoryAsync(PortalDbContext db, string workspaceId, CancellationToken cancellationToken)
     {
         var mark = await db.WorkspaceScans.AsNoTracking().Where(w => w.WorkspaceId == workspaceId)
