@@ -37,9 +37,13 @@ public sealed class TracingTests : IAsyncLifetime
     public async Task A_cold_list_request_traces_endpoint_then_snapshot_scan_then_signed_upstream_calls()
     {
         var ct = TestContext.Current.CancellationToken;
+        // Activity listeners are process-wide: tests running in parallel export their spans here too. The request
+        // carries its own trace id, and only that trace is examined.
+        var traceId = ActivityTraceId.CreateRandom();
         using (var client = _traced!.CreateClient())
         {
             client.DefaultRequestHeaders.Authorization = new("Bearer", _host.Token("admin"));
+            client.DefaultRequestHeaders.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
             using var response = await client.GetAsync($"/api/v1/workspaces/{Workspace}/sessions", ct);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
@@ -49,7 +53,7 @@ public sealed class TracingTests : IAsyncLifetime
         _traced = null;
         var seen = string.Join("\n", _spans.Select(s => $"{s.Source.Name} {s.Kind} {s.DisplayName} {s.SpanId} parent {s.ParentSpanId}"));
 
-        var endpoint = Assert.Single(_spans, s => s.Kind == ActivityKind.Server
+        var endpoint = Assert.Single(_spans, s => s.Kind == ActivityKind.Server && s.TraceId == traceId
             && (s.GetTagItem("http.route") as string) == "/api/v1/workspaces/{workspaceId}/sessions");
         // The scan the request waited for is the endpoint's child (a background refresh may add another, in its own trace).
         var scans = _spans.Where(s => s.Source.Name == ProxyTelemetry.ActivitySourceName
