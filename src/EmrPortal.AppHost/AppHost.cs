@@ -10,6 +10,13 @@ var builder = DistributedApplication.CreateBuilder(
     args.Where(a => !AppHostSettings.IsRedisSwitch(a) && !AppHostSettings.IsPostgresSwitch(a) && !AppHostSettings.IsEntraSwitch(a)).ToArray());
 var settings = AppHostSettings.From(builder.Configuration, useRedis, usePostgres);
 
+// Fixed ports are checked before anything starts: a second instance would otherwise report the first one's URL.
+if (PortCheck.Taken(PortCheck.Planned(settings, builder.Configuration, useEntra)) is { Count: > 0 } taken)
+{
+    Console.Error.WriteLine(PortCheck.Explain(taken));
+    return PortCheck.PortInUseExitCode;
+}
+
 // A fresh demo ES256 key pair per run: the web app signs demo user tokens, the proxy verifies them. Never on disk.
 var demoKeys = DemoSigningKeys.Create();
 
@@ -68,3 +75,4 @@ else if (settings.UsePostgres)
 }
 
 builder.Build().Run();
+return 0;

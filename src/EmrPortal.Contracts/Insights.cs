@@ -33,6 +33,16 @@ public sealed record SavedViewDto(Guid Id, string WorkspaceId, string Name, stri
 /// <summary>Body of <c>POST /api/v1/workspaces/{ws}/views</c>.</summary>
 public sealed record SaveViewRequest(string Name, string Query);
 
+/// <summary>
+/// The caller's session-list columns (<c>GET/PUT /api/v1/me/preferences/columns</c>): the keys of the columns they
+/// hid. At most <see cref="MaxHidden"/> keys, each matching <see cref="KeyPattern"/>.
+/// </summary>
+public sealed record ColumnPreferencesDto(IReadOnlyList<string> Hidden)
+{
+    public const int MaxHidden = 24;
+    public const string KeyPattern = "^[a-z][a-z0-9-]{0,31}$";
+}
+
 /// <summary>A session pinned to the top of the caller's own lists.</summary>
 public sealed record PinDto(string WorkspaceId, string SessionClusterId, DateTimeOffset PinnedAt);
 

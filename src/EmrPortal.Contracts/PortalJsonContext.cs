@@ -20,6 +20,7 @@ namespace EmrPortal.Contracts;
 [JsonSerializable(typeof(SaveViewRequest))]
 [JsonSerializable(typeof(IReadOnlyList<PinDto>))]
 [JsonSerializable(typeof(PinDto))]
+[JsonSerializable(typeof(ColumnPreferencesDto))]
 [JsonSerializable(typeof(AuditPageDto))]
 [JsonSerializable(typeof(WorkspaceOverviewDto))]
 [JsonSerializable(typeof(SessionActionResultDto))]

@@ -46,6 +46,7 @@ public static class PortalDataExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SavedViewStore>();
         services.AddSingleton<PinStore>();
+        services.AddSingleton<UserPreferenceStore>();
         // Registered first among the portal's hosted services: the schema is current before anything records.
         services.AddHostedService<PortalDatabaseMigrator>();
         services.AddHostedService<PortalDataPurgeJob>();

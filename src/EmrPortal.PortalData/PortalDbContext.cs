@@ -29,6 +29,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public const int UrlLength = 2000;
     public const int SecretLength = 512;
     public const int ErrorLength = 500;
+    public const int PreferenceKeyLength = 64;
+    public const int PreferenceValueLength = 2000;
 
     public DbSet<StateTransition> StateTransitions => Set<StateTransition>();
     public DbSet<KnownSession> KnownSessions => Set<KnownSession>();
@@ -36,6 +38,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<Pin> Pins => Set<Pin>();
+    public DbSet<UserPreference> UserPreferences => Set<UserPreference>();
     public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
     public DbSet<NotificationSubscriber> NotificationSubscribers => Set<NotificationSubscriber>();
     public DbSet<UserNotification> UserNotifications => Set<UserNotification>();
@@ -116,6 +119,14 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             e.Property(p => p.UserId).HasMaxLength(UserIdLength);
             e.Property(p => p.WorkspaceId).HasMaxLength(IdLength);
             e.Property(p => p.SessionClusterId).HasMaxLength(IdLength);
+        });
+
+        modelBuilder.Entity<UserPreference>(e =>
+        {
+            e.HasKey(p => new { p.UserId, p.Key });
+            e.Property(p => p.UserId).HasMaxLength(UserIdLength);
+            e.Property(p => p.Key).HasMaxLength(PreferenceKeyLength);
+            e.Property(p => p.Value).HasMaxLength(PreferenceValueLength);
         });
 
         OnNotificationsModelCreating(modelBuilder);

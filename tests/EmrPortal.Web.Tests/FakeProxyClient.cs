@@ -124,6 +124,20 @@ public sealed class FakeProxyClient : IProxyClient
         return Task.FromResult<ProxyFailure?>(null);
     }
 
+    public List<string> HiddenColumns { get; } = [];
+    public ConcurrentQueue<IReadOnlyList<string>> SavedColumnChoices { get; } = new();
+
+    public Task<ProxyResult<ColumnPreferencesDto>> GetColumnPreferencesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ProxyResult<ColumnPreferencesDto>.Success(new(HiddenColumns.ToList())));
+
+    public Task<ProxyResult<ColumnPreferencesDto>> SaveColumnPreferencesAsync(ColumnPreferencesDto preferences, CancellationToken cancellationToken)
+    {
+        SavedColumnChoices.Enqueue(preferences.Hidden);
+        HiddenColumns.Clear();
+        HiddenColumns.AddRange(preferences.Hidden.Distinct().Order(StringComparer.Ordinal));
+        return Task.FromResult(ProxyResult<ColumnPreferencesDto>.Success(new(HiddenColumns.ToList())));
+    }
+
     public Task<ProxyResult<AuditPageDto>> GetAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         AuditRequests.Enqueue(query);

@@ -82,6 +82,18 @@ public sealed class SavedView
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>
+/// One of a user's own settings (e.g. the session list's hidden columns), kept in the portal database so it follows
+/// the user across browsers. <see cref="Value"/> is small JSON the proxy validated.
+/// </summary>
+public sealed class UserPreference
+{
+    public required string UserId { get; set; }
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
 /// <summary>A session one user pinned to the top of their lists.</summary>
 public sealed class Pin
 {

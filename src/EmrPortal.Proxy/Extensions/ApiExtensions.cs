@@ -5,6 +5,7 @@ using EmrPortal.Proxy.Audit;
 using EmrPortal.Proxy.Me;
 using EmrPortal.Proxy.Notifications;
 using EmrPortal.Proxy.Pins;
+using EmrPortal.Proxy.Preferences;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Timeline;
 using EmrPortal.Proxy.Triage;
@@ -41,6 +42,7 @@ public static class ApiExtensions
             .MapTriageEndpoints()
             .MapViewsEndpoints()
             .MapPinsEndpoints()
+            .MapPreferencesEndpoints()
             .MapAuditEndpoints()
             .MapSessionActionsEndpoints()
             .MapNotificationsEndpoints();

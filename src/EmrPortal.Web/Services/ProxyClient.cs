@@ -40,6 +40,11 @@ public interface IProxyClient
     /// <summary>Pins (<paramref name="pinned"/> true) or unpins a session; null when it worked.</summary>
     Task<ProxyFailure?> SetPinnedAsync(string workspaceId, string sessionId, bool pinned, CancellationToken cancellationToken);
 
+    /// <summary>The caller's hidden session-list columns (kept by the proxy, so they follow the user across browsers).</summary>
+    Task<ProxyResult<ColumnPreferencesDto>> GetColumnPreferencesAsync(CancellationToken cancellationToken);
+    /// <summary>Replaces the caller's hidden columns; the proxy answers with what it stored.</summary>
+    Task<ProxyResult<ColumnPreferencesDto>> SaveColumnPreferencesAsync(ColumnPreferencesDto preferences, CancellationToken cancellationToken);
+
     /// <summary>Portal.Admin only: one page of the audit log.</summary>
     Task<ProxyResult<AuditPageDto>> GetAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 
@@ -146,6 +151,15 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
 
     public Task<ProxyFailure?> SetPinnedAsync(string workspaceId, string sessionId, bool pinned, CancellationToken cancellationToken) =>
         SendCommandAsync(pinned ? HttpMethod.Put : HttpMethod.Delete, $"{SessionPath(workspaceId, sessionId)}/pin", cancellationToken);
+
+    public Task<ProxyResult<ColumnPreferencesDto>> GetColumnPreferencesAsync(CancellationToken cancellationToken) =>
+        GetJsonAsync(ColumnPreferencesPath, PortalJsonContext.Default.ColumnPreferencesDto, cancellationToken);
+
+    public Task<ProxyResult<ColumnPreferencesDto>> SaveColumnPreferencesAsync(ColumnPreferencesDto preferences, CancellationToken cancellationToken) =>
+        SendJsonAsync(HttpMethod.Put, ColumnPreferencesPath, PortalJsonContext.Default.ColumnPreferencesDto, cancellationToken,
+            JsonContent.Create(preferences, PortalJsonContext.Default.ColumnPreferencesDto));
+
+    private const string ColumnPreferencesPath = "api/v1/me/preferences/columns";
 
     public Task<ProxyResult<AuditPageDto>> GetAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {

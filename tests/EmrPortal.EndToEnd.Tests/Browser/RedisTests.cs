@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 namespace EmrPortal.EndToEnd.Tests.Browser;
 
 /// <summary>With <c>ConnectionStrings:redis</c> set, a second proxy + web pair keeps its shared state in a real redis-server.</summary>
-public sealed class RedisTests(PortalFixture portal, BrowserFixture browser, RedisServerFixture redis)
-    : PortalTestBase(portal, browser), IClassFixture<RedisServerFixture>
+public sealed class RedisTests(PortalFixture portal, BrowserFixture browser, RedisServer redis)
+    : PortalTestBase(portal, browser), IClassFixture<RedisServer>
 {
     [Fact]
     public async Task Proxy_and_web_with_redis_serve_the_portal_and_store_their_shared_state_there()

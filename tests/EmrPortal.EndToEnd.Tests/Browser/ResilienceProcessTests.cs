@@ -183,7 +183,7 @@ public sealed partial class ResilienceProcessTests(PortalFixture portal, Browser
     [Fact]
     public async Task Two_web_instances_on_shared_redis_accept_each_others_auth_cookie()
     {
-        await using var redis = new RedisServerFixture();
+        await using var redis = new RedisServer();
         await redis.InitializeAsync();
         var settings = PortalFixture.WithoutNulls(PortalFixture.WebSettings(Portal.Proxy!.BaseAddress, Portal.Identity.PrivateKeyPem, redis.ConnectionString));
         await using var webA = await RunningApp.StartAsync("Web", "web-redis-a", settings, Ct);

@@ -72,7 +72,7 @@ internal sealed class AppHostRun : IAsyncDisposable
     /// connection or a port-0 listener of this busy machine), which makes a conflict rare; <see cref="StartHealthyAsync"/>
     /// handles the rest.
     /// </summary>
-    private static Dictionary<string, int> ChoosePorts(IEnumerable<string> extraPorts)
+    internal static Dictionary<string, int> ChoosePorts(IEnumerable<string> extraPorts)
     {
         var ports = new Dictionary<string, int>();
         foreach (var name in (string[])["emulator", "proxy", "web", "dashboard", "otlp", "resource-service", .. extraPorts])
@@ -90,7 +90,7 @@ internal sealed class AppHostRun : IAsyncDisposable
         return ports;
     }
 
-    private static AppHostRun Start(string name, Dictionary<string, int> ports, IEnumerable<string> arguments)
+    internal static AppHostRun Start(string name, Dictionary<string, int> ports, IEnumerable<string> arguments)
     {
         string Port(string resource) => ports[resource].ToString(CultureInfo.InvariantCulture);
 
@@ -136,7 +136,8 @@ internal sealed class AppHostRun : IAsyncDisposable
         {
             // Kestrel ("Failed to bind to address …: address already in use") and Aspire's orchestrator ("listen tcp …:
             // bind: address already in use") both say it this way.
-            var conflict = Process.Output.Split('\n').FirstOrDefault(line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+            // The AppHost's own port check says "already in use" before it starts anything.
+            var conflict = Process.Output.Split('\n').FirstOrDefault(line => line.Contains("already in use", StringComparison.OrdinalIgnoreCase));
             if (conflict is not null)
             {
                 throw new PortConflictException(conflict.Trim());

@@ -35,7 +35,7 @@ public sealed class EntraPortalFixture : IAsyncLifetime
     private readonly string _tlsDirectory = Directory.CreateTempSubdirectory("emrportal-entra-tls-").FullName;
     private readonly string _clientSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
 
-    public RedisServerFixture Redis { get; } = new();
+    public RedisServer Redis { get; } = new();
 
     /// <summary>The Web app's client secret for this run (the secret scan checks no log carries it).</summary>
     internal string ClientSecret => _clientSecret;

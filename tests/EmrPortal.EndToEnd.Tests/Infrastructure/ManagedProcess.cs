@@ -50,6 +50,9 @@ internal sealed partial class ManagedProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts <paramref name="fileName"/> with exactly the given settings on top of a cleaned environment.</summary>
     public static ManagedProcess Start(
         string name, string fileName, IEnumerable<string> arguments, string workingDirectory,

@@ -271,6 +271,9 @@ internal sealed class ProxyApiClient(Uri proxy, DemoIdentity identity)
     public Task<(int Status, JsonNode? Body)> PostJsonAsync(string userId, string pathAndQuery, string json, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, userId, pathAndQuery, ct, json);
 
+    public Task<(int Status, JsonNode? Body)> PutJsonAsync(string userId, string pathAndQuery, string json, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, userId, pathAndQuery, ct, json);
+
     private async Task<(int Status, JsonNode? Body)> SendAsync(HttpMethod method, string userId, string pathAndQuery, CancellationToken ct, string? json = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(proxy, pathAndQuery));

@@ -271,6 +271,48 @@ public abstract class PortalRepositoryTests : IAsyncLifetime
         Assert.False(await pins.UnpinAsync("user-viewer", "w1", "a", Ct));
         Assert.Empty(await pins.ListAsync("user-viewer", Ct));
     }
+
+    [Fact]
+    public async Task A_preference_is_per_user_and_key_the_last_write_wins_and_another_instance_reads_it()
+    {
+        var preferences = new UserPreferenceStore(Db);
+        Assert.Null(await preferences.GetAsync("user-viewer", "columns", Ct));
+
+        await preferences.SetAsync("user-viewer", "columns", """{"hidden":["queue"]}""", T0, Ct);
+        await preferences.SetAsync("user-admin", "columns", """{"hidden":["owner"]}""", T0, Ct);
+        var second = await preferences.SetAsync("user-viewer", "columns", """{"hidden":["queue","kind"]}""", T0.AddMinutes(1), Ct);
+
+        var elsewhere = new UserPreferenceStore(SecondInstance());
+        Assert.Equal(second, await elsewhere.GetAsync("user-viewer", "columns", Ct));
+        Assert.Equal(T0.AddMinutes(1), second.UpdatedAt);
+        Assert.Equal("""{"hidden":["owner"]}""", (await elsewhere.GetAsync("user-admin", "columns", Ct))!.Value);
+        Assert.Null(await elsewhere.GetAsync("user-viewer", "other", Ct));
+
+        Assert.True(await elsewhere.DeleteAsync("user-viewer", "columns", Ct));
+        Assert.Null(await preferences.GetAsync("user-viewer", "columns", Ct));
+        Assert.NotNull(await preferences.GetAsync("user-admin", "columns", Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_first_writes_of_one_preference_leave_one_row_holding_one_of_them()
+    {
+        var values = Enumerable.Range(0, 6).Select(i => $$"""{"hidden":["c{{i}}"]}""").ToList();
+        await Task.WhenAll(values.Select((value, i) =>
+            new UserPreferenceStore(i % 2 == 0 ? Db : SecondInstance()).SetAsync("user-viewer", "columns", value, T0, Ct)));
+
+        await using var db = Db.CreateDbContext();
+        var row = Assert.Single(await db.UserPreferences.AsNoTracking().Where(p => p.UserId == "user-viewer").ToListAsync(Ct));
+        Assert.Contains(row.Value, values);
+    }
+
+    [Fact]
+    public async Task A_preference_longer_than_the_column_is_refused_before_it_reaches_the_database()
+    {
+        var preferences = new UserPreferenceStore(Db);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            preferences.SetAsync("user-viewer", "columns", new string('x', PortalDbContext.PreferenceValueLength + 1), T0, Ct));
+        Assert.Null(await preferences.GetAsync("user-viewer", "columns", Ct));
+    }
 }
 
 public sealed class SqliteRepositoryTests : PortalRepositoryTests

@@ -480,6 +480,29 @@ namespace EmrPortal.PortalData.Migrations.Postgres
                     b.ToTable("UserNotifications");
                 });
 
+            modelBuilder.Entity("EmrPortal.PortalData.Entities.UserPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("UserId", "Key");
+
+                    b.ToTable("UserPreferences");
+                });
+
             modelBuilder.Entity("EmrPortal.PortalData.Entities.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")

@@ -467,6 +467,29 @@ namespace EmrPortal.PortalData.Migrations.Sqlite
                     b.ToTable("UserNotifications");
                 });
 
+            modelBuilder.Entity("EmrPortal.PortalData.Entities.UserPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Key");
+
+                    b.ToTable("UserPreferences");
+                });
+
             modelBuilder.Entity("EmrPortal.PortalData.Entities.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")

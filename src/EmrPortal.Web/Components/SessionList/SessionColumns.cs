@@ -7,6 +7,8 @@ public sealed record SessionColumn(string Key, string Title, string? SortKey, bo
 
 public static class SessionColumns
 {
+    // A checkbox that picks the session for "Compare" (shown where the table is given a selection); header for screen readers only.
+    public static readonly SessionColumn Pick = new("pick", "Pick to compare", null, Hideable: false);
     // Pin/unpin button; its header is a screen-reader label only.
     public static readonly SessionColumn Pin = new("pin", "Pinned", null, Hideable: false);
     public static readonly SessionColumn Name = new("name", "Name / id", SortKeys.Name, Hideable: false);
@@ -22,8 +24,8 @@ public static class SessionColumns
     public static readonly SessionColumn AutoStop = new("autostop", "Auto-stop", null);
 
     public static IReadOnlyList<SessionColumn> For(bool allWorkspaces) => allWorkspaces
-        ? [Pin, Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop]
-        : [Pin, Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
+        ? [Pick, Pin, Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop]
+        : [Pick, Pin, Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
 
     /// <summary>Direction a column starts in when first clicked: newest first for times, A→Z otherwise.</summary>
     public static string InitialDirection(string sortKey) =>
