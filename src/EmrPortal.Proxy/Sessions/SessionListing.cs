@@ -26,7 +26,11 @@ internal sealed class SessionListing(
         var (items, total) = Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
         DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
         var marked = await MarkAsync(caller, items, cancellationToken);
-        return new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale));
+        return new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale))
+        {
+            Revalidating = results.Any(r => r.Revalidating),
+            RefreshFailure = results.Select(r => r.Failure).OfType<RefreshFailureDto>().MinBy(f => f.FailingSince),
+        };
     }
 
     /// <summary>
