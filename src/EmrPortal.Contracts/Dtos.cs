@@ -61,8 +61,17 @@ public sealed record SessionSummaryDto(
     bool? AutoStopEnabled,
     int? AutoStopIdleTimeoutMinutes)
 {
-    /// <summary>When the session entered its current state, as observed by the portal (null if never observed).</summary>
+    /// <summary>
+    /// When the session entered its current state: the cloud API's own <c>startTime</c> for a Starting or Running
+    /// session, otherwise the portal's observation (<see cref="StateSinceObserved"/>); null if neither is known.
+    /// </summary>
     public DateTimeOffset? StateSince { get; init; }
+
+    /// <summary>
+    /// <see cref="StateSince"/> is when the portal first saw the session in this state (the API gives no time for it),
+    /// so the session may have been in it for longer.
+    /// </summary>
+    public bool StateSinceObserved { get; init; }
 
     /// <summary>Upstream no longer lists this session; this is its last known data.</summary>
     public bool NoLongerListed { get; init; }

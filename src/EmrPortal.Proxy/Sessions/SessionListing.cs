@@ -128,6 +128,15 @@ internal sealed class SessionListing(
         return (items, total);
     }
 
+    /// <summary>
+    /// Since when the session is in its state: the API's own <c>startTime</c> while it is Starting or Running (the cloud
+    /// sets it when a start begins), else the portal's recorded observation, flagged as observed.
+    /// </summary>
+    internal static (DateTimeOffset? Since, bool Observed) StateSinceOf(SessionSummaryDto s, DateTimeOffset? observed) =>
+        s is { State: SessionStates.Starting or SessionStates.Running, StartTime: { } started }
+            ? (started, false)
+            : (observed, observed is not null);
+
     /// <summary>Adds the portal's own marks to a page of sessions.</summary>
     public async Task<List<SessionSummaryDto>> MarkAsync(Caller caller, List<SessionSummaryDto> items, CancellationToken cancellationToken)
     {
@@ -141,9 +150,11 @@ internal sealed class SessionListing(
         var marked = new List<SessionSummaryDto>(items.Count);
         foreach (var s in items)
         {
+            var (since, observed) = StateSinceOf(s, history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince);
             marked.Add(s with
             {
-                StateSince = history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince,
+                StateSince = since,
+                StateSinceObserved = observed,
                 ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, s.DisplayReleaseVersion, newest),
                 Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
             });
