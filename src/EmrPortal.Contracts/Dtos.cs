@@ -35,7 +35,11 @@ public sealed record WorkspaceDto(
     DateTimeOffset? CreateTime,
     // Session counts by state from the workspace snapshot; null until the workspace has been scanned.
     IReadOnlyDictionary<string, int>? SessionCountsByState,
-    int? SessionCount);
+    int? SessionCount)
+{
+    /// <summary>Where the workspace's snapshot stands (one of <see cref="ScanStates"/>): counts are null while it is Scanning or Failed.</summary>
+    public string? ScanState { get; init; }
+}
 
 /// <summary>A session as shown in lists and exported to CSV.</summary>
 public sealed record SessionSummaryDto(
@@ -57,8 +61,17 @@ public sealed record SessionSummaryDto(
     bool? AutoStopEnabled,
     int? AutoStopIdleTimeoutMinutes)
 {
-    /// <summary>When the session entered its current state, as observed by the portal (null if never observed).</summary>
+    /// <summary>
+    /// When the session entered its current state: the cloud API's own <c>startTime</c> for a Starting or Running
+    /// session, otherwise the portal's observation (<see cref="StateSinceObserved"/>); null if neither is known.
+    /// </summary>
     public DateTimeOffset? StateSince { get; init; }
+
+    /// <summary>
+    /// <see cref="StateSince"/> is when the portal first saw the session in this state (the API gives no time for it),
+    /// so the session may have been in it for longer.
+    /// </summary>
+    public bool StateSinceObserved { get; init; }
 
     /// <summary>Upstream no longer lists this session; this is its last known data.</summary>
     public bool NoLongerListed { get; init; }
@@ -70,15 +83,48 @@ public sealed record SessionSummaryDto(
     public bool Pinned { get; init; }
 }
 
-/// <summary>One page of a session list. <see cref="Stale"/> is true when the data is older than the freshness TTL
-/// (e.g. upstream is failing and the last good snapshot is served).</summary>
+/// <summary>One page of a session list. <see cref="Stale"/> is true when the data is older than the freshness TTL:
+/// normally because a revalidation is running (<see cref="Revalidating"/>), and only when <see cref="RefreshFailure"/>
+/// is set because the cloud API failed.</summary>
 public sealed record SessionPageDto(
     IReadOnlyList<SessionSummaryDto> Items,
     int TotalCount,
     int Page,
     int PageSize,
     DateTimeOffset? AsOf,
-    bool Stale);
+    bool Stale)
+{
+    /// <summary>A refresh of the data is running (stale-while-revalidate); the rows are the last good data meanwhile.</summary>
+    public bool Revalidating { get; init; }
+
+    /// <summary>Set only when the last refresh actually failed (the first failing workspace across several); null when healthy.</summary>
+    public RefreshFailureDto? RefreshFailure { get; init; }
+}
+
+/// <summary>
+/// Why the proxy could not refresh a workspace's data: since when it has been failing (the first failure of the
+/// current failing streak), when it last tried, and the cause it saw, one of <see cref="RefreshFailureCauses"/>.
+/// </summary>
+public sealed record RefreshFailureDto(string WorkspaceId, DateTimeOffset FailingSince, DateTimeOffset LastAttempt, string Cause);
+
+/// <summary>Values of <see cref="RefreshFailureDto.Cause"/>, categorised from the upstream error.</summary>
+public static class RefreshFailureCauses
+{
+    /// <summary>The cloud API's flow control (<c>Throttling*</c>) or the proxy's own outbound quota.</summary>
+    public const string Throttled = "Throttled";
+
+    /// <summary>A call took longer than the client's timeout.</summary>
+    public const string TimedOut = "TimedOut";
+
+    /// <summary>RAM does not allow the portal's identity to read this workspace.</summary>
+    public const string Permission = "Permission";
+
+    /// <summary>The cloud API refused the portal's credentials (unknown, inactive or expired key, signature).</summary>
+    public const string Credentials = "Credentials";
+
+    /// <summary>Anything else: server errors, unreachable endpoint, unexpected answers.</summary>
+    public const string Unavailable = "Unavailable";
+}
 
 /// <summary><c>GET /api/v1/workspaces/{ws}/scan</c>: progress of the workspace's snapshot (for "4,300 of 10,000 sessions…").</summary>
 public sealed record ScanStatusDto(

@@ -76,6 +76,22 @@ public sealed class DetailInsightsTests : PortalTestContext
     }
 
     [Fact]
+    public void State_since_from_the_cloud_api_says_so()
+    {
+        var api = RenderDetail(Running with { StateSince = FakeProxyClient.T0.AddHours(-3) });
+        Assert.Contains("start time reported by the cloud API", api.Find("td[data-testid=state-since]").TextContent);
+    }
+
+    [Fact]
+    public void State_since_the_portal_observed_is_labelled_observed()
+    {
+        var observed = RenderDetail(Running with { State = "Stopped", StateSince = FakeProxyClient.T0.AddHours(-3), StateSinceObserved = true });
+        var cell = observed.Find("td[data-testid=state-since]");
+        Assert.StartsWith("for at least 3 h", cell.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Contains("observed by the portal since", cell.TextContent);
+    }
+
+    [Fact]
     public void Outdated_release_shows_the_drift_badge_and_state_since_is_shown()
     {
         var cut = RenderDetail(Running with { ReleaseOutdated = true, StateSince = FakeProxyClient.T0.AddHours(-3) });

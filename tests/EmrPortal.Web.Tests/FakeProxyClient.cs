@@ -25,7 +25,19 @@ public sealed class FakeProxyClient : IProxyClient
     public Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken) => Task.FromResult(ProxyResult<MeDto>.Success(Me));
 
     public Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(ProxyResult<IReadOnlyList<WorkspaceDto>>.Success(Workspaces));
+        GetWorkspacesAsync(scan: false, cancellationToken);
+
+    /// <summary>Each call's scan flag, in order.</summary>
+    public ConcurrentQueue<bool> WorkspaceRequests { get; } = new();
+
+    /// <summary>When set, answers the n-th (1-based) workspace list call instead of <see cref="Workspaces"/>.</summary>
+    public Func<int, IReadOnlyList<WorkspaceDto>>? WorkspacesByCall { get; set; }
+
+    public Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(bool scan, CancellationToken cancellationToken)
+    {
+        WorkspaceRequests.Enqueue(scan);
+        return Task.FromResult(ProxyResult<IReadOnlyList<WorkspaceDto>>.Success(WorkspacesByCall?.Invoke(WorkspaceRequests.Count) ?? Workspaces));
+    }
 
     public async Task<ProxyResult<SessionPageDto>> GetSessionsAsync(string? workspaceId, SessionQuery query, CancellationToken cancellationToken)
     {

@@ -139,6 +139,19 @@ public sealed class ListInsightsTests : PortalTestContext
     }
 
     [Fact]
+    public void A_state_time_the_portal_observed_is_labelled_as_observed()
+    {
+        Items(FakeProxyClient.Session("w-analytics", "sc-001", "Stopped") with { StateSince = FakeProxyClient.T0.AddHours(-3), StateSinceObserved = true });
+        var cut = RenderList();
+
+        var since = cut.Find("[data-session-id=sc-001] [data-testid=state-since]");
+        Assert.Equal("for ≥ 3 h", since.TextContent.Trim());
+        Assert.Equal("observed", since.GetAttribute("data-source"));
+        Assert.StartsWith("Observed by the portal since 2026-11-25 09:00:00", since.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Equal("Observed by the portal in this state for 3 h", cut.Find("[data-session-id=sc-001] [data-testid=state-chip]").GetAttribute("title"));
+    }
+
+    [Fact]
     public void State_cell_says_how_long_the_session_has_been_in_its_state()
     {
         Items(FakeProxyClient.Session("w-analytics", "sc-001") with { StateSince = FakeProxyClient.T0.AddHours(-3) }, FakeProxyClient.Session("w-analytics", "sc-002"));

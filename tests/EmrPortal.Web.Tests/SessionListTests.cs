@@ -1,4 +1,5 @@
 using EmrPortal.Contracts;
+using EmrPortal.Web.Components.Common;
 using EmrPortal.Web.Components.Pages;
 using EmrPortal.Web.Services;
 
@@ -154,15 +155,75 @@ public sealed class SessionListTests : PortalTestContext
     }
 
     [Fact]
-    public void Stale_data_shows_the_as_of_banner()
+    public void Stale_data_being_revalidated_shows_a_quiet_refreshing_note_and_no_warning()
     {
-        Proxy.Sessions = (ws, q, _) => ProxyResult<SessionPageDto>.Success(FakeProxyClient.Page(q, FakeProxyClient.Sample(ws!, 2), stale: true));
+        Proxy.Sessions = (ws, q, _) => ProxyResult<SessionPageDto>.Success(
+            FakeProxyClient.Page(q, FakeProxyClient.Sample(ws!, 2), stale: true) with { Revalidating = true });
+        var cut = RenderList();
+        WaitReady(cut);
+
+        Assert.Empty(cut.FindAll("[data-testid=stale-banner]"));
+        Assert.Empty(cut.FindAll(".mud-alert"));
+        Assert.Equal("refreshing…", cut.Find("[data-testid=refreshing-note]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void A_failed_refresh_shows_the_warning_with_since_when_and_the_cause()
+    {
+        var since = FakeProxyClient.T0.AddMinutes(-7);
+        Proxy.Sessions = (ws, q, _) => ProxyResult<SessionPageDto>.Success(
+            FakeProxyClient.Page(q, FakeProxyClient.Sample(ws!, 2), stale: true) with
+            {
+                AsOf = FakeProxyClient.T0.AddMinutes(-9),
+                RefreshFailure = new RefreshFailureDto(ws!, since, FakeProxyClient.T0.AddSeconds(-5), RefreshFailureCauses.Throttled),
+            });
         var cut = RenderList();
         WaitReady(cut);
 
         var banner = cut.Find("[data-testid=stale-banner]");
-        Assert.Contains("Data as of", banner.TextContent);
-        Assert.Contains("stale", banner.TextContent);
+        var text = System.Text.RegularExpressions.Regex.Replace(banner.TextContent, @"\s+", " ");
+        Assert.Equal(RefreshFailureCauses.Throttled, banner.GetAttribute("data-cause"));
+        Assert.Contains("as of 9 min ago", text);
+        Assert.Contains("failing for 7 min", text);
+        Assert.Equal(RelativeTime.Absolute(since, TimeZoneInfo.Utc), cut.Find("[data-testid=stale-since]").TextContent);
+        Assert.Equal("it is throttling the portal's requests (flow control)", cut.Find("[data-testid=stale-cause]").TextContent);
+        Assert.DoesNotContain("not answering", text);
+        Assert.Empty(cut.FindAll("[data-testid=refreshing-note]"));
+    }
+
+    [Theory]
+    [InlineData(RefreshFailureCauses.Throttled, "throttling")]
+    [InlineData(RefreshFailureCauses.TimedOut, "timed out")]
+    [InlineData(RefreshFailureCauses.Permission, "permission")]
+    [InlineData(RefreshFailureCauses.Credentials, "credentials")]
+    [InlineData(RefreshFailureCauses.Unavailable, "failing or unreachable")]
+    [InlineData("SomethingNew", "failing or unreachable")]
+    public void Each_refresh_failure_cause_reads_in_words(string cause, string words)
+    {
+        var cut = Render<StaleBanner>(p => p
+            .Add(x => x.Stale, true)
+            .Add(x => x.AsOf, FakeProxyClient.T0.AddMinutes(-2))
+            .Add(x => x.Now, FakeProxyClient.T0)
+            .Add(x => x.Failure, new RefreshFailureDto("w-analytics", FakeProxyClient.T0.AddMinutes(-1), FakeProxyClient.T0, cause)));
+
+        Assert.Contains(words, cut.Find("[data-testid=stale-cause]").TextContent);
+    }
+
+    [Fact]
+    public void The_live_region_announces_refreshing_then_how_many_sessions_loaded()
+    {
+        Proxy.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Proxy.Sessions = (ws, q, _) => ProxyResult<SessionPageDto>.Success(FakeProxyClient.Page(q, FakeProxyClient.Sample(ws!, 3), total: 60));
+        var cut = RenderList();
+
+        var region = cut.Find("[data-testid=list-announcer]");
+        Assert.Equal("polite", region.GetAttribute("aria-live"));
+        Assert.Equal("status", region.GetAttribute("role"));
+        cut.WaitForAssertion(() => Assert.Equal("Refreshing…", cut.Find("[data-testid=list-announcer]").TextContent));
+
+        Proxy.Gate.SetResult();
+        WaitReady(cut);
+        Assert.Equal("Loaded 60 sessions", cut.Find("[data-testid=list-announcer]").TextContent);
     }
 
     [Fact]

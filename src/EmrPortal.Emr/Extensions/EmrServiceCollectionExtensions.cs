@@ -86,7 +86,8 @@ public static class EmrServiceCollectionExtensions
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.RetryMaxDelay,
-                ShouldHandle = EmrRetryPolicy.ShouldRetryAsync,
+                ShouldHandle = async args => await EmrRetryPolicy.ShouldRetryAsync(args).ConfigureAwait(false)
+                    && EmrRetryPolicy.WaitFits(args, options.TotalTimeout),
                 DelayGenerator = EmrRetryPolicy.DelayAsync,
                 OnRetry = async args =>
                 {

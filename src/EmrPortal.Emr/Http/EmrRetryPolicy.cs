@@ -64,6 +64,14 @@ internal static class EmrRetryPolicy
             HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError,
         };
 
+    /// <summary>
+    /// False when the server asks for a wait (<c>x-acs-retry-after</c>) longer than the whole call may take: waiting
+    /// would only end in a timeout, so the call fails at once with the server's own error (e.g. <c>Throttling.User</c>),
+    /// which names the cause, instead of a timeout that hides it.
+    /// </summary>
+    public static bool WaitFits(RetryPredicateArguments<HttpResponseMessage> args, TimeSpan totalTimeout) =>
+        args.Outcome.Result is not { } response || EmrErrorReader.RetryAfter(response) is not { } wait || wait < totalTimeout;
+
     /// <summary>The server's hint wins; without one, Polly's jittered exponential backoff applies (null).</summary>
     public static ValueTask<TimeSpan?> DelayAsync(RetryDelayGeneratorArguments<HttpResponseMessage> args) =>
         ValueTask.FromResult(args.Outcome.Result is { } response ? EmrErrorReader.RetryAfter(response) : null);

@@ -184,6 +184,18 @@ public sealed partial class SessionHistoryStore(IPortalDbFactory factory, IEnume
     /// a session counts from the observation that showed it Running until the next transition (or until it was
     /// found no longer listed). Sessions are unknown before their first observation.
     /// </summary>
+    /// <summary>When the portal first recorded the workspace's sessions (its first scan's transitions), or null if never.</summary>
+    public async Task<DateTimeOffset?> FirstObservedAtAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        // Ids grow with each recording, so the first one is the earliest observation.
+        return await db.StateTransitions.AsNoTracking()
+            .Where(t => t.WorkspaceId == workspaceId)
+            .OrderBy(t => t.Id)
+            .Select(t => (DateTimeOffset?)t.ObservedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<RunningCount>> GetRunningSeriesAsync(
         string workspaceId, IReadOnlyList<DateTimeOffset> points, CancellationToken cancellationToken)
     {

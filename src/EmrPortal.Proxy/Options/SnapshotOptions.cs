@@ -49,6 +49,13 @@ public sealed class SnapshotOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan BackgroundInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the workspace list waits, when asked to (<c>scan=true</c>, the portal's home page), for the first scans
+    /// of workspaces not loaded yet; past it, the list answers at once and says which are still scanning.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan WorkspaceScanBudget { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Upstream page size of a scan (the cloud's maximum is 100).</summary>
     [Range(1, 100)]
     public int ScanPageSize { get; set; } = 100;

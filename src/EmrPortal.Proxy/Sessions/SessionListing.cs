@@ -26,7 +26,11 @@ internal sealed class SessionListing(
         var (items, total) = Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
         DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
         var marked = await MarkAsync(caller, items, cancellationToken);
-        return new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale));
+        return new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale))
+        {
+            Revalidating = results.Any(r => r.Revalidating),
+            RefreshFailure = results.Select(r => r.Failure).OfType<RefreshFailureDto>().MinBy(f => f.FailingSince),
+        };
     }
 
     /// <summary>
@@ -124,6 +128,15 @@ internal sealed class SessionListing(
         return (items, total);
     }
 
+    /// <summary>
+    /// Since when the session is in its state: the API's own <c>startTime</c> while it is Starting or Running (the cloud
+    /// sets it when a start begins), else the portal's recorded observation, flagged as observed.
+    /// </summary>
+    internal static (DateTimeOffset? Since, bool Observed) StateSinceOf(SessionSummaryDto s, DateTimeOffset? observed) =>
+        s is { State: SessionStates.Starting or SessionStates.Running, StartTime: { } started }
+            ? (started, false)
+            : (observed, observed is not null);
+
     /// <summary>Adds the portal's own marks to a page of sessions.</summary>
     public async Task<List<SessionSummaryDto>> MarkAsync(Caller caller, List<SessionSummaryDto> items, CancellationToken cancellationToken)
     {
@@ -137,9 +150,11 @@ internal sealed class SessionListing(
         var marked = new List<SessionSummaryDto>(items.Count);
         foreach (var s in items)
         {
+            var (since, observed) = StateSinceOf(s, history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince);
             marked.Add(s with
             {
-                StateSince = history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince,
+                StateSince = since,
+                StateSinceObserved = observed,
                 ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, s.DisplayReleaseVersion, newest),
                 Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
             });

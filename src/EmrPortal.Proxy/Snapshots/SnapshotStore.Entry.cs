@@ -18,6 +18,7 @@ internal sealed partial class SnapshotStore
         {
             entry.Current = snapshot;
             entry.LastFailure = null;
+            entry.FailingSince = null;
             entry.LastError = null;
             entry.State = ScanStates.Ready;
             entry.Loaded = snapshot.Count;
@@ -34,6 +35,8 @@ internal sealed partial class SnapshotStore
         public volatile Snapshot? Current;
         public volatile Task<Snapshot>? InFlight;
         public DateTimeOffset? LastFailure;
+        // The first failure of the current failing streak (cleared by the next good snapshot).
+        public DateTimeOffset? FailingSince;
         public Exception? LastError;
         public volatile string State = ScanStates.Idle;
         public volatile int Loaded;

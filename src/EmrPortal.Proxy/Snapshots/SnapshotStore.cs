@@ -9,8 +9,16 @@ using Microsoft.Extensions.Options;
 
 namespace EmrPortal.Proxy.Snapshots;
 
-/// <summary>A snapshot as served to one request: <see cref="Stale"/> when it is older than its fresh TTL.</summary>
-internal readonly record struct SnapshotResult(Snapshot Snapshot, bool Stale);
+/// <summary>
+/// A snapshot as served to one request: <see cref="Stale"/> when it is older than its fresh TTL, <see cref="Revalidating"/>
+/// when a refresh was running or started for it, and <see cref="Failure"/> only when the last refresh failed.
+/// </summary>
+internal readonly record struct SnapshotResult(Snapshot Snapshot, bool Stale)
+{
+    public bool Revalidating { get; init; }
+
+    public RefreshFailureDto? Failure { get; init; }
+}
 
 /// <summary>
 /// Owns the per-workspace snapshots. Single-flight: at most one scan per workspace runs at a time and every caller
@@ -45,24 +53,25 @@ internal sealed partial class SnapshotStore(
             var fresh = o.FreshTtlFor(current.UpstreamPages);
             if (age < fresh && !entry.IsInvalidated(current))
             {
-                return new SnapshotResult(current, false);
+                return Describe(entry, new SnapshotResult(current, false));
             }
 
             var refresh = StartRefresh(entry, now);
             if (age < fresh + o.StaleWhileRevalidate || refresh is null)
             {
-                return new SnapshotResult(current, true);
+                // Served while the refresh runs (revalidating), or during the failure backoff (no refresh: failed).
+                return Describe(entry, new SnapshotResult(current, true) { Revalidating = refresh is not null });
             }
 
             // Too old to show without trying: wait for the refresh, fall back on the old data if it fails.
             try
             {
                 var refreshed = await refresh.WaitAsync(cancellationToken);
-                return Judge(refreshed, time.GetUtcNow());
+                return Describe(entry, Judge(refreshed, time.GetUtcNow()));
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                return new SnapshotResult(entry.Current ?? current, true);
+                return Describe(entry, new SnapshotResult(entry.Current ?? current, true));
             }
         }
 
@@ -71,13 +80,13 @@ internal sealed partial class SnapshotStore(
         try
         {
             var snapshot = await first.WaitAsync(cancellationToken);
-            return Judge(snapshot, time.GetUtcNow());
+            return Describe(entry, Judge(snapshot, time.GetUtcNow()));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not SnapshotUnavailableException)
         {
             if (entry.Current is { } late)
             {
-                return new SnapshotResult(late, true);
+                return Describe(entry, new SnapshotResult(late, true));
             }
 
             throw new SnapshotUnavailableException(workspaceId, RetryAfter(entry, time.GetUtcNow()), ex);
@@ -124,6 +133,40 @@ internal sealed partial class SnapshotStore(
         }
 
         _ = StartRefresh(entry, now);
+    }
+
+    /// <summary>
+    /// Starts the first scan of each workspace that has no snapshot (marking it watched, so it is kept fresh while
+    /// someone looks) and waits for those scans up to <paramref name="budget"/>. Workspaces already loaded cost
+    /// nothing; a failed scan is left for <see cref="Status"/> to report, never thrown.
+    /// </summary>
+    public async Task WarmAsync(IEnumerable<string> workspaceIds, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var scans = new List<Task<Snapshot>>();
+        foreach (var workspaceId in workspaceIds)
+        {
+            var entry = _entries.GetOrAdd(workspaceId, static id => new Entry(id));
+            entry.Touch(now);
+            if (entry.Current is null && StartRefresh(entry, now) is { } scan)
+            {
+                scans.Add(scan);
+            }
+        }
+
+        if (scans.Count == 0 || budget <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(scans).WaitAsync(budget, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException || !cancellationToken.IsCancellationRequested)
+        {
+            // Past the budget, or a scan failed: the list reports each workspace's scan state instead.
+        }
     }
 
     /// <summary>The current snapshot without triggering anything (e.g. counts on the workspace list).</summary>
@@ -196,6 +239,17 @@ internal sealed partial class SnapshotStore(
         }
 
         return started;
+    }
+
+    /// <summary>Adds what went wrong, if the last refresh failed: since when (first failure of the streak) and why.</summary>
+    private static SnapshotResult Describe(Entry entry, SnapshotResult result)
+    {
+        lock (entry.Gate)
+        {
+            return entry is { LastError: { } error, LastFailure: { } last, FailingSince: { } since }
+                ? result with { Failure = new RefreshFailureDto(entry.WorkspaceId, since, last, RefreshFailureCause.Of(error)) }
+                : result;
+        }
     }
 
     private SnapshotResult Judge(Snapshot snapshot, DateTimeOffset now) =>
@@ -310,6 +364,7 @@ internal sealed partial class SnapshotStore(
             lock (entry.Gate)
             {
                 entry.LastFailure = time.GetUtcNow();
+                entry.FailingSince ??= entry.LastFailure;
                 entry.LastError = ex;
                 entry.State = ScanStates.Failed;
                 if (Extensions.ProxyExceptionHandler.IsCloudPermissionDenied(ex))

@@ -3,6 +3,7 @@ using EmrPortal.Proxy.Access;
 using EmrPortal.Proxy.Api;
 using EmrPortal.Proxy.Snapshots;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace EmrPortal.Proxy.Workspaces;
 
@@ -30,14 +31,31 @@ public static class WorkspacesEndpoints
         return routes;
     }
 
+    /// <param name="scan">
+    /// True (the portal's home page): start the first scan of every listed workspace not loaded yet and wait for them
+    /// up to <see cref="SnapshotOptions.WorkspaceScanBudget"/>, so the counts are there without opening a workspace;
+    /// what is still scanning says so in <see cref="WorkspaceDto.ScanState"/>. False: only what is already loaded.
+    /// </param>
     internal static async Task<Ok<List<WorkspaceDto>>> ListWorkspaces(
-        Caller caller, VisibleWorkspaces workspaces, SnapshotStore store, CancellationToken cancellationToken)
+        Caller caller, VisibleWorkspaces workspaces, SnapshotStore store, IOptionsMonitor<SnapshotOptions> options, bool? scan,
+        CancellationToken cancellationToken)
     {
-        var visible = new List<WorkspaceDto>();
-        foreach (var w in await workspaces.ListAsync(caller, cancellationToken))
+        var listed = await workspaces.ListAsync(caller, cancellationToken);
+        if (scan == true)
+        {
+            await store.WarmAsync(listed.Select(w => w.WorkspaceId), options.CurrentValue.WorkspaceScanBudget, cancellationToken);
+        }
+
+        var visible = new List<WorkspaceDto>(listed.Count);
+        foreach (var w in listed)
         {
             var snapshot = store.Peek(w.WorkspaceId);
-            visible.Add(w with { SessionCountsByState = snapshot?.CountsByState, SessionCount = snapshot?.Count });
+            visible.Add(w with
+            {
+                SessionCountsByState = snapshot?.CountsByState,
+                SessionCount = snapshot?.Count,
+                ScanState = snapshot is null ? store.Status(w.WorkspaceId).State : ScanStates.Ready,
+            });
         }
 
         return TypedResults.Ok(visible);

@@ -13,6 +13,9 @@ public interface IProxyClient
     Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken);
     Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(CancellationToken cancellationToken);
 
+    /// <summary>The workspaces; with <paramref name="scan"/>, the proxy first starts (and briefly awaits) the scans of workspaces not loaded yet.</summary>
+    Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(bool scan, CancellationToken cancellationToken);
+
     /// <summary>A page of sessions; <paramref name="workspaceId"/> null means every workspace the caller may see.</summary>
     Task<ProxyResult<SessionPageDto>> GetSessionsAsync(string? workspaceId, SessionQuery query, CancellationToken cancellationToken);
     Task<ProxyResult<ScanStatusDto>> GetScanStatusAsync(string workspaceId, CancellationToken cancellationToken);
@@ -99,7 +102,10 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         GetJsonAsync("api/v1/me", PortalJsonContext.Default.MeDto, cancellationToken);
 
     public Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(CancellationToken cancellationToken) =>
-        GetJsonAsync("api/v1/workspaces", PortalJsonContext.Default.IReadOnlyListWorkspaceDto, cancellationToken);
+        GetWorkspacesAsync(scan: false, cancellationToken);
+
+    public Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(bool scan, CancellationToken cancellationToken) =>
+        GetJsonAsync(scan ? "api/v1/workspaces?scan=true" : "api/v1/workspaces", PortalJsonContext.Default.IReadOnlyListWorkspaceDto, cancellationToken);
 
     public Task<ProxyResult<SessionPageDto>> GetSessionsAsync(string? workspaceId, SessionQuery query, CancellationToken cancellationToken)
     {

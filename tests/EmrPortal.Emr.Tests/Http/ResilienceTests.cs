@@ -135,6 +135,27 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_retry_after_longer_than_the_total_timeout_fails_at_once_with_the_throttling_error()
+    {
+        var stub = new StubHttpHandler((_, _) =>
+        {
+            var throttled = StubHttpHandler.Error(HttpStatusCode.BadRequest, "Throttling.User", "Request was denied due to user flow control.");
+            throttled.Headers.TryAddWithoutValidation("x-acs-retry-after", "100000");
+            return throttled;
+        });
+        using var host = new EmrClientHost(stub, o =>
+        {
+            o.TotalTimeout = TimeSpan.FromSeconds(60);
+            o.MaxAttempts = 4;
+        });
+
+        var error = await Assert.ThrowsAsync<EmrApiException>(() => host.Client.ListWorkspacesAsync(cancellationToken: Ct));
+
+        Assert.True(error.IsThrottling);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
     public async Task Total_timeout_surfaces_as_a_timeout_exception()
     {
         var stub = new StubHttpHandler(async (_, _, ct) =>

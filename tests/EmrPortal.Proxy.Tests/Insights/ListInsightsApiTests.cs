@@ -175,16 +175,29 @@ public sealed class ListInsightsApiTests : IAsyncLifetime
 
         Assert.Equal(all.GroupBy(s => s.State!).ToDictionary(g => g.Key, g => g.Count()).OrderBy(k => k.Key), overview.ByState.OrderBy(k => k.Key));
         Assert.Equal(all.GroupBy(s => s.Kind!).ToDictionary(g => g.Key, g => g.Count()).OrderBy(k => k.Key), overview.ByKind.OrderBy(k => k.Key));
-        Assert.Equal((24, 28), (overview.Running24h.Count, overview.Running7d.Count));
-        Assert.Equal(TimeSpan.FromHours(1), overview.Running24h[1].At - overview.Running24h[0].At);
-        Assert.Equal(TimeSpan.FromHours(6), overview.Running7d[1].At - overview.Running7d[0].At);
 
-        // Recorded just now: nothing ran a day ago as far as the portal knows; now every Running session counts.
+        // Recorded just now: the series start at the portal's first observation — no flat zero line for the day
+        // before it, then a jump — and every Running session counts from there on.
         await _host.RecordedAsync();
         var recorded = await _api.GetOk<WorkspaceOverviewDto>("viewer", "/api/v1/workspaces/w-analytics/overview");
-        Assert.Equal(0, recorded.Running24h[0].Running);
-        Assert.Equal(overview.ByState["Running"], recorded.Running24h[^1].Running);
-        Assert.Equal(overview.ByState["Running"], recorded.Running7d[^1].Running);
+        Assert.InRange(recorded.Running24h.Count, 1, 2);
+        Assert.InRange(recorded.Running7d.Count, 1, 2);
+        Assert.True(recorded.Running24h[^1].At - recorded.Running24h[0].At < TimeSpan.FromHours(1));
+        Assert.All(recorded.Running24h.Concat(recorded.Running7d), p => Assert.Equal(overview.ByState["Running"], p.Running));
+    }
+
+    [Fact]
+    public void Chart_points_start_at_the_first_observation()
+    {
+        var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+        var hourly = Enumerable.Range(0, 24).Select(i => now.AddHours(i - 23)).ToList();
+
+        Assert.Empty(EmrPortal.Proxy.Workspaces.WorkspaceOverviews.FromFirstObservation(hourly, null));
+        Assert.Equal(hourly, EmrPortal.Proxy.Workspaces.WorkspaceOverviews.FromFirstObservation(hourly, now.AddDays(-3)));
+        var first = now.AddHours(-5).AddMinutes(-20);
+        var fromFirst = EmrPortal.Proxy.Workspaces.WorkspaceOverviews.FromFirstObservation(hourly, first);
+        Assert.Equal([first, .. hourly.Skip(18)], fromFirst);
+        Assert.Equal([now], EmrPortal.Proxy.Workspaces.WorkspaceOverviews.FromFirstObservation(hourly, now));
     }
 }
 

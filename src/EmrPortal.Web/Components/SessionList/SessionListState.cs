@@ -58,6 +58,11 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     public IReadOnlyList<PinDto>? Pins => _pins;
     public IReadOnlySet<string>? PinnedKeys { get; private set; }
 
+    /// <summary>What the list's live region says: "Refreshing…" while a load runs, then how many sessions it loaded.</summary>
+    public string Announcement => Loading ? "Refreshing…"
+        : Failure is not null || Page is null ? ""
+        : Page.TotalCount == 1 ? "Loaded 1 session" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Loaded {Page.TotalCount:N0} sessions");
+
     public bool IsReady => !Loading && Failure is null && Page is not null && _loadedKey == _requestedKey;
 
     /// <summary>The State filter's options: the documented states, then any other state this list has shown or its URL
