@@ -42,19 +42,19 @@ public sealed class ScanClarityTests : PortalTestContext
         Pin(FakeProxyClient.Session("w-analytics", "sc-101", state: "Running"));
         Pin(FakeProxyClient.Session("w-analytics", "sc-102", state: "Error"));
 
-        var all = RenderList("/workspaces/w-analytics/sessions?mine=false");
-        all.WaitForAssertion(() => Assert.Equal(2, all.FindAll("[data-testid=pinned-table] [data-testid=session-row]").Count));
-        Assert.Empty(all.FindAll("[data-testid=pinned-hidden]"));
+        var cut = RenderList("/workspaces/w-analytics/sessions?mine=false");
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=pinned-table] [data-testid=session-row]").Count));
+        Assert.Empty(cut.FindAll("[data-testid=pinned-hidden]"));
 
-        var filtered = RenderList("/workspaces/w-analytics/sessions?mine=false&state=Error");
-        filtered.WaitForAssertion(() => Assert.Equal(["sc-102"],
-            filtered.FindAll("[data-testid=pinned-table] [data-testid=session-row]").Select(r => r.GetAttribute("data-session-id"))));
-        Assert.Equal("1", filtered.Find("[data-testid=pinned-hidden]").GetAttribute("data-count"));
-        Assert.Contains("1 pinned session is hidden by the list's filters", filtered.Find("[data-testid=pinned-hidden]").TextContent);
+        Navigation.NavigateTo("/workspaces/w-analytics/sessions?mine=false&state=Error");
+        cut.WaitForAssertion(() => Assert.Equal(["sc-102"],
+            cut.FindAll("[data-testid=pinned-table] [data-testid=session-row]").Select(r => r.GetAttribute("data-session-id"))));
+        Assert.Equal("1", cut.Find("[data-testid=pinned-hidden]").GetAttribute("data-count"));
+        Assert.Contains("1 pinned session is hidden by the list's filters", cut.Find("[data-testid=pinned-hidden]").TextContent);
 
-        var none = RenderList("/workspaces/w-analytics/sessions?mine=false&q=nothing-matches");
-        none.WaitForAssertion(() => Assert.Equal("2", none.Find("[data-testid=pinned-hidden]").GetAttribute("data-count")));
-        Assert.Empty(none.FindAll("[data-testid=pinned-table]"));
+        Navigation.NavigateTo("/workspaces/w-analytics/sessions?mine=false&q=nothing-matches");
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=pinned-hidden]").GetAttribute("data-count")));
+        Assert.Empty(cut.FindAll("[data-testid=pinned-table]"));
     }
 
     [Fact]
@@ -137,7 +137,9 @@ public sealed class ScanClarityTests : PortalTestContext
         var cut = RenderList("/workspaces/w-analytics/sessions?mine=false");
 
         Assert.Equal(name, cut.Find("[data-session-id=sc-001] [data-testid=session-link]").GetAttribute("title"));
-        Assert.All(cut.FindAll("[data-session-id=sc-001] .cell-truncate"), e => Assert.Equal(e.TextContent.Trim(), e.GetAttribute("title")));
+        // The title holds at least the full text (the owner's also names the user id).
+        Assert.All(cut.FindAll("[data-session-id=sc-001] .cell-truncate"), e => Assert.StartsWith(e.TextContent.Trim(), e.GetAttribute("title")));
+        Assert.Equal("alice (u-1)", cut.Find("[data-session-id=sc-001] [data-testid=cell-owner] .cell-truncate").GetAttribute("title"));
     }
 
     // ---- Item 11: one palette ----
