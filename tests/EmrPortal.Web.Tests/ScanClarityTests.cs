@@ -210,7 +210,7 @@ public sealed class ScanClarityTests : PortalTestContext
 
         Assert.Equal("Driver ran out of memory", all.Find("h2[data-testid=error-sample]").TextContent);
         Assert.Contains("ERR_OOM", all.Find("[data-testid=error-code]").TextContent);
-        Assert.Equal("and 15 more", all.Find("[data-testid=error-more]").TextContent);
+        Assert.Equal("and 30 more", all.Find("[data-testid=error-more]").TextContent);
         Assert.Equal("/sessions?state=Error&reason=ERR_OOM", all.Find("a[data-testid=error-more]").GetAttribute("href"));
         Assert.Equal("/workspaces/w-analytics/sessions?state=Error&reason=ERR_OOM", one.Find("a[data-testid=error-more]").GetAttribute("href"));
         Assert.Equal("unknown", bare.Find("[data-testid=error-sample]").TextContent);

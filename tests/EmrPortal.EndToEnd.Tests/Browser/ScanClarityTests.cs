@@ -32,7 +32,7 @@ public sealed class ScanClarityTests(PortalFixture portal, BrowserFixture browse
 
         // Text that does not fit ends in an ellipsis on the same line (no wrapping, no mid-word break) and its full
         // value is the element's title.
-        var cells = await page.Locator($"{PortalBrowser.ListSelector} [data-testid='session-row'] .cell-truncate").EvaluateAllAsync<string[]>(
+        var cells = await page.Locator($"{PortalBrowser.ListSelector} [data-testid='session-row'] .cell-truncate:not(.state-since)").EvaluateAllAsync<string[]>(
             """
             els => els.map(e => {
                 const s = getComputedStyle(e);
@@ -132,8 +132,8 @@ public sealed class ScanClarityTests(PortalFixture portal, BrowserFixture browse
         var legend = overview.Locator("[data-testid='by-state-chart'] [data-testid='chart-legend-item']");
         await Assertions.Expect(legend.First).ToBeVisibleAsync();
         var labels = await legend.EvaluateAllAsync<string[]>("items => items.map(i => i.getAttribute('data-label'))");
-        var segments = await overview.Locator("[data-testid='by-state-chart'] .mud-donut-segment").EvaluateAllAsync<string[]>(
-            "circles => circles.map(c => getComputedStyle(c).stroke)");
+        var segments = await overview.Locator("[data-testid='by-state-chart'] svg .mud-chart-serie").EvaluateAllAsync<string[]>(
+            "parts => parts.map(p => { const s = getComputedStyle(p); return s.fill && s.fill !== 'none' ? s.fill : s.stroke; })");
         var swatches = await legend.Locator("[data-testid='chart-swatch']").EvaluateAllAsync<string[]>(
             "spans => spans.map(s => getComputedStyle(s).backgroundColor)");
         Assert.Equal(labels.Length, segments.Length);
@@ -161,7 +161,7 @@ public sealed class ScanClarityTests(PortalFixture portal, BrowserFixture browse
     public async Task Error_triage_shows_the_reason_text_and_n_more_opens_the_list_filtered_by_that_reason()
     {
         var (_, groups) = await Portal.ProxyApi.GetAsync("admin", "/api/v1/errors", Ct);
-        var group = groups!.AsArray().First(g => g!["count"]!.GetValue<int>() > 25 && g["sampleMessage"] is not null)!;
+        var group = groups!.AsArray().First(g => g!["count"]!.GetValue<int>() > 10 && g["sampleMessage"] is not null)!;
         var code = group["code"]!.GetValue<string>();
         var count = group["count"]!.GetValue<int>();
 
@@ -170,7 +170,7 @@ public sealed class ScanClarityTests(PortalFixture portal, BrowserFixture browse
         await Assertions.Expect(card.Locator("[data-testid='error-sample']")).ToHaveTextAsync(group["sampleMessage"]!.GetValue<string>());
         await Assertions.Expect(card.Locator("[data-testid='error-code']")).ToContainTextAsync(code);
         var more = card.Locator("[data-testid='error-more']");
-        await Assertions.Expect(more).ToHaveTextAsync($"and {(count - 25).ToString("N0", CultureInfo.InvariantCulture)} more");
+        await Assertions.Expect(more).ToHaveTextAsync($"and {(count - 10).ToString("N0", CultureInfo.InvariantCulture)} more");
 
         await more.ClickAsync();
         await PortalBrowser.WaitForUrlAsync(page, url => new Uri(url).AbsolutePath == "/sessions" && PortalBrowser.QueryValue(url, "reason") == code);
