@@ -76,7 +76,7 @@ public sealed record SessionSummaryDto(
     /// <summary>Upstream no longer lists this session; this is its last known data.</summary>
     public bool NoLongerListed { get; init; }
 
-    /// <summary>The session's release is older than the newest release the cloud offers.</summary>
+    /// <summary>The session's release is no longer offered by the cloud, or is a major version behind the newest offered one.</summary>
     public bool ReleaseOutdated { get; init; }
 
     /// <summary>The caller pinned this session.</summary>

@@ -6,7 +6,7 @@ namespace EmrPortal.Contracts;
 /// <summary>
 /// The state of a session list view. The same names are used in the portal's URLs and in the proxy's query strings:
 /// <c>page</c> (1-based), <c>pageSize</c>, <c>sort</c>, <c>dir</c>, <c>state</c>, <c>kind</c>, <c>queue</c>,
-/// <c>owner</c>, <c>q</c>. Defaults are left out of the query string so shared links stay short.
+/// <c>owner</c>, <c>q</c>, <c>reason</c>. Defaults are left out of the query string so shared links stay short.
 /// </summary>
 public sealed record SessionQuery
 {
@@ -29,6 +29,8 @@ public sealed record SessionQuery
     public bool Mine { get; init; }
     /// <summary><see cref="ListedFilter"/>: current (default), gone, or all.</summary>
     public string? Listed { get; init; }
+    /// <summary>The cloud's <c>stateChangeReason</c> code (exact), or <see cref="ReasonFilter.NoCode"/> for sessions without one.</summary>
+    public string? Reason { get; init; }
 
     /// <summary>Query-string form (no leading '?'), values RFC 3986-escaped, defaults omitted.</summary>
     public string ToQueryString()
@@ -49,6 +51,7 @@ public sealed record SessionQuery
         Add(QueryNames.Queue, Queue);
         Add(QueryNames.Owner, Owner);
         Add(QueryNames.Q, Q);
+        Add(QueryNames.Reason, Reason);
         if (Mine) Add(QueryNames.Mine, "true");
         if (Listed is not null && Listed != ListedFilter.Current) Add(QueryNames.Listed, Listed);
         return sb.ToString();
@@ -68,6 +71,7 @@ public static class QueryNames
     public const string Q = "q";
     public const string Mine = "mine";
     public const string Listed = "listed";
+    public const string Reason = "reason";
 }
 
 public static class SortKeys
@@ -132,4 +136,22 @@ public static class Ids
         }
         return true;
     }
+}
+
+/// <summary>The <c>reason</c> filter: a <c>stateChangeReason</c> code as the cloud writes it (error triage links to it).</summary>
+public static class ReasonFilter
+{
+    /// <summary>Matches sessions whose reason has no code (error triage's group for them).</summary>
+    public const string NoCode = "unknown";
+
+    /// <summary>At most this long; letters, digits, '_', '-', '.' and ':' (the shapes the cloud's codes take).</summary>
+    public const int MaxLength = 64;
+
+    public static bool IsWellFormed(string? value) =>
+        !string.IsNullOrEmpty(value) && value.Length <= MaxLength
+        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':');
+
+    /// <summary>Whether a session whose reason code is <paramref name="code"/> matches <paramref name="reason"/>.</summary>
+    public static bool Matches(string? code, string reason) =>
+        string.IsNullOrEmpty(code) ? reason == NoCode : string.Equals(code, reason, StringComparison.OrdinalIgnoreCase);
 }

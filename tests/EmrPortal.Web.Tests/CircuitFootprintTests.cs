@@ -59,7 +59,7 @@ public sealed class CircuitFootprintTests : PortalTestContext
 
         Assert.Equal(Classes(mud.Find(".mud-chip")), Classes(ours.Find(".mud-chip")));
         Assert.Equal(Classes(mud.Find(".mud-chip svg")), Classes(ours.Find(".mud-chip svg")));
-        Assert.Contains("esr-3.0.0 is older", ours.Find("[data-testid=release-outdated]").GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Contains("esr-3.0.0 is no longer offered", ours.Find("[data-testid=release-outdated]").GetAttribute("title"), StringComparison.Ordinal);
     }
 
     [Theory]

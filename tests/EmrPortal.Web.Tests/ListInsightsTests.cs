@@ -168,7 +168,7 @@ public sealed class ListInsightsTests : PortalTestContext
         Items(FakeProxyClient.Session("w-analytics", "sc-001") with { ReleaseOutdated = true }, FakeProxyClient.Session("w-analytics", "sc-002"));
         var cut = RenderList();
 
-        Assert.Contains("older than the newest release", cut.Find("[data-session-id=sc-001] [data-testid=release-outdated]").GetAttribute("title"));
+        Assert.Contains("no longer offered, or is a major version behind", cut.Find("[data-session-id=sc-001] [data-testid=release-outdated]").GetAttribute("title"));
         Assert.Empty(cut.FindAll("[data-session-id=sc-002] [data-testid=release-outdated]"));
     }
 

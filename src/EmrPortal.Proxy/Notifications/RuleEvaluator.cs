@@ -219,6 +219,7 @@ internal static class RuleEvaluator
         if (f.Owner is not null && !Contains(s.UserName, f.Owner) && !Contains(s.UserId, f.Owner)) return false;
         if (f.Q is not null && !Contains(s.SessionClusterId, f.Q) && !Contains(s.Name, f.Q) && !Contains(s.UserName, f.Q)
             && !Contains(s.UserId, f.Q) && !Contains(s.QueueName, f.Q)) return false;
+        if (f.Reason is not null && !ReasonFilter.Matches(s.StateChangeReasonCode, f.Reason)) return false;
         return owners is null || owners.Matches(s);
     }
 

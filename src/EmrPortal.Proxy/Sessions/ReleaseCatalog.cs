@@ -71,7 +71,7 @@ internal readonly record struct EsrVersion(int Major, int Minor, int Patch) : IC
 }
 
 /// <summary>
-/// The newest release the cloud offers (ListReleaseVersions, state ONLINE), for the release-drift badge. Read once and
+/// The releases the cloud offers (ListReleaseVersions, state ONLINE), for the release-drift badge. Read once and
 /// kept for <see cref="Ttl"/>, then refreshed in the background while the old answer is served. List requests
 /// <see cref="Prefetch"/> it before they wait for their snapshot, so on a cold start the call runs beside the scan
 /// instead of after it; a page waits at most <see cref="MaxWait"/> for it, and a failure leaves the badge off rather
@@ -147,12 +147,21 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
         return _load;
     }
 
-    /// <summary>True when <paramref name="releaseVersion"/> is an esr version older than <paramref name="newest"/>.</summary>
-    public static bool IsOutdated(string? releaseVersion, EsrVersion? newest) => IsOutdated(releaseVersion, null, newest);
+    /// <summary>
+    /// Release drift worth a badge, i.e. one that should change a decision (docs/decisions.md#release-drift-badge): the
+    /// session's release is no longer offered (not ONLINE in ListReleaseVersions), or is at least one major version
+    /// behind the newest offered release. A newer minor or patch alone is not drift. Without a known release list
+    /// (<paramref name="online"/> null or empty) or an esr version to compare, there is no badge.
+    /// </summary>
+    public static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online)
+    {
+        if (online is not { Count: > 0 } || !EsrVersion.TryParse(releaseVersion, displayReleaseVersion, out var v))
+        {
+            return false;
+        }
 
-    /// <summary>As above, reading the version from <paramref name="displayReleaseVersion"/> when <paramref name="releaseVersion"/> has none.</summary>
-    public static bool IsOutdated(string? releaseVersion, string? displayReleaseVersion, EsrVersion? newest) =>
-        newest is { } n && EsrVersion.TryParse(releaseVersion, displayReleaseVersion, out var v) && v < n;
+        return !online.Contains(v) || v.Major < online.Max().Major;
+    }
 
     private async Task<EsrVersion?> LoadAsync(CancellationToken cancellationToken)
     {

@@ -45,11 +45,14 @@ internal sealed partial class SessionListQuery
     [FromQuery(Name = QueryNames.Listed), Description("current (default): sessions upstream lists; gone: ones it no longer lists (last known data); all.")]
     public string? Listed { get; init; }
 
+    [FromQuery(Name = QueryNames.Reason), Description("stateChangeReason code, exact (case-insensitive); 'unknown' matches sessions without a code. Letters, digits, _ - . : (at most 64).")]
+    public string? Reason { get; init; }
+
     /// <summary>Every parameter name of a session list, in URL order.</summary>
     public static readonly IReadOnlyList<string> Names =
     [
         QueryNames.Page, QueryNames.PageSize, QueryNames.Sort, QueryNames.Dir, QueryNames.State, QueryNames.Kind,
-        QueryNames.Queue, QueryNames.Owner, QueryNames.Q, QueryNames.Mine, QueryNames.Listed,
+        QueryNames.Queue, QueryNames.Owner, QueryNames.Q, QueryNames.Mine, QueryNames.Listed, QueryNames.Reason,
     ];
 
     /// <summary>The raw query from any source of name → value (a saved view's stored query string, for one).</summary>
@@ -66,6 +69,7 @@ internal sealed partial class SessionListQuery
         Q = value(QueryNames.Q),
         Mine = value(QueryNames.Mine),
         Listed = value(QueryNames.Listed),
+        Reason = value(QueryNames.Reason),
     };
 
     public const int MaxTextLength = 200;
@@ -108,7 +112,18 @@ internal sealed partial class SessionListQuery
 
         var listed = Canonical(Listed, QueryNames.Listed, ListedFilter.Values, errors) ?? ListedFilter.Current;
 
-        view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q)) { Mine = mine, Listed = listed };
+        string? reason = null;
+        if (!string.IsNullOrEmpty(Reason))
+        {
+            if (ReasonFilter.IsWellFormed(Reason)) reason = Reason;
+            else errors[QueryNames.Reason] = [$"Not a reason code. Use letters, digits, _ - . or : (at most {ReasonFilter.MaxLength}), or {ReasonFilter.NoCode}."];
+        }
+
+        view = new SessionView(page, pageSize, sort, descending, new SessionFilter(state, kind, queue, owner, q) { Reason = reason })
+        {
+            Mine = mine,
+            Listed = listed,
+        };
         return errors.Count == 0;
     }
 
@@ -168,6 +183,7 @@ internal sealed record SessionView(int Page, int PageSize, SessionSortKey Sort, 
         Queue = Filter.Queue,
         Owner = Filter.Owner,
         Q = Filter.Q,
+        Reason = Filter.Reason,
         Mine = Mine,
         Listed = Listed,
     };

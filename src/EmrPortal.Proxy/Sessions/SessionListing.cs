@@ -145,7 +145,9 @@ internal sealed class SessionListing(
             return items;
         }
 
-        var newest = await releases.NewestOnlineAsync(cancellationToken);
+        // Waits (briefly) for the release list on a cold start; the ONLINE set is loaded with the newest one.
+        await releases.NewestOnlineAsync(cancellationToken);
+        var online = releases.OnlineVersions();
         var pinned = await pins.GetAsync(caller.UserId, cancellationToken);
         var marked = new List<SessionSummaryDto>(items.Count);
         foreach (var s in items)
@@ -155,7 +157,7 @@ internal sealed class SessionListing(
             {
                 StateSince = since,
                 StateSinceObserved = observed,
-                ReleaseOutdated = ReleaseCatalog.IsOutdated(s.ReleaseVersion, s.DisplayReleaseVersion, newest),
+                ReleaseOutdated = ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online),
                 Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
             });
         }

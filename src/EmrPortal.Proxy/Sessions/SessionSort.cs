@@ -124,7 +124,7 @@ internal static class SessionSort
 }
 
 /// <summary>
-/// A validated filter. State and kind are exact (canonical casing); queue, owner and q are case-insensitive "contains";
+/// A validated filter. State, kind and reason are exact (canonical casing); queue, owner and q are case-insensitive "contains";
 /// <see cref="Owners"/> ("mine") is an exact owner set.
 /// </summary>
 internal sealed record SessionFilter(string? State, string? Kind, string? Queue, string? Owner, string? Q)
@@ -134,7 +134,10 @@ internal sealed record SessionFilter(string? State, string? Kind, string? Queue,
     /// <summary>Only sessions owned by one of these cloud users (an empty set matches nothing).</summary>
     public OwnerSet? Owners { get; init; }
 
-    public bool IsEmpty => State is null && Kind is null && Queue is null && Owner is null && Q is null && Owners is null;
+    /// <summary>Only sessions whose stateChangeReason code is this (<see cref="ReasonFilter.Matches"/>).</summary>
+    public string? Reason { get; init; }
+
+    public bool IsEmpty => State is null && Kind is null && Queue is null && Owner is null && Q is null && Owners is null && Reason is null;
 }
 
 /// <summary>

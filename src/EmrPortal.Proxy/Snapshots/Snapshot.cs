@@ -239,6 +239,7 @@ internal sealed class Snapshot
         if (f.Kind is not null && !string.Equals(s.Kind, f.Kind, StringComparison.OrdinalIgnoreCase)) return false;
         if (f.Queue is not null && !Contains(s.QueueName, f.Queue)) return false;
         if (f.Owner is not null && !Contains(s.UserName, f.Owner) && !Contains(s.UserId, f.Owner)) return false;
+        if (f.Reason is not null && !ReasonFilter.Matches(s.StateChangeReasonCode, f.Reason)) return false;
         return f.Owners is null || f.Owners.Matches(s);
     }
 

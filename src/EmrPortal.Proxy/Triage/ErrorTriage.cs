@@ -11,7 +11,7 @@ internal sealed class ErrorTriage(VisibleWorkspaces workspaces, SnapshotStore st
     public const int MaxSessionsPerErrorGroup = 50;
 
     /// <summary>The error code of Error sessions that carry none.</summary>
-    public const string UnknownErrorCode = "unknown";
+    public const string UnknownErrorCode = ReasonFilter.NoCode;
 
     /// <summary>The groups of <paramref name="workspaceId"/> (already gated), or of every workspace the caller may see.</summary>
     public async Task<IReadOnlyList<ErrorGroupDto>> GroupAsync(Caller caller, string? workspaceId, CancellationToken cancellationToken)

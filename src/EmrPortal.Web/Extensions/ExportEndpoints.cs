@@ -62,11 +62,12 @@ public static class SessionQueryBinding
         int.TryParse(query[QueryNames.Page], out var page) ? page : null,
         int.TryParse(query[QueryNames.PageSize], out var size) ? size : null,
         query[QueryNames.Sort], query[QueryNames.Dir], query[QueryNames.State], query[QueryNames.Kind],
-        query[QueryNames.Queue], query[QueryNames.Owner], query[QueryNames.Q], ParseMine(query[QueryNames.Mine]), query[QueryNames.Listed]);
+        query[QueryNames.Queue], query[QueryNames.Owner], query[QueryNames.Q], ParseMine(query[QueryNames.Mine]), query[QueryNames.Listed],
+        query[QueryNames.Reason]);
 
     /// <summary>Unknown or out-of-range values fall back to defaults, so a hand-edited link still shows a list.</summary>
     public static SessionQuery Normalize(int? page, int? pageSize, string? sort, string? dir, string? state, string? kind,
-        string? queue, string? owner, string? q, bool? mine = null, string? listed = null) => new()
+        string? queue, string? owner, string? q, bool? mine = null, string? listed = null, string? reason = null) => new()
         {
             Page = page is > 0 ? page.Value : SessionQuery.DefaultPage,
             PageSize = pageSize is > 0 and <= SessionQuery.MaxPageSize ? pageSize.Value : SessionQuery.DefaultPageSize,
@@ -79,6 +80,7 @@ public static class SessionQueryBinding
             Q = Clean(q),
             Mine = mine == true,
             Listed = NormalizeListed(listed),
+            Reason = ReasonFilter.IsWellFormed(reason?.Trim()) ? reason!.Trim() : null,
         };
 
     /// <summary><c>mine=true|false</c> is an explicit choice; anything else (absent, garbage) is no choice.</summary>

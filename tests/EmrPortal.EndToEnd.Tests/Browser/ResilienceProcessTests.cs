@@ -181,6 +181,27 @@ public sealed partial class ResilienceProcessTests(PortalFixture portal, Browser
     }
 
     [Fact]
+    public async Task A_long_session_name_stays_on_one_line_truncated_with_an_ellipsis_and_shown_in_full_as_a_tooltip()
+    {
+        var (_, longOnes) = await stack.ProxyApi.GetAsync("admin", "/api/v1/workspaces/w-analytics/sessions?q=LLLLLLLLLL", Ct);
+        var id = Ids(longOnes!).First();
+        var name = longOnes!["items"]!.AsArray().First(s => s!["sessionClusterId"]!.GetValue<string>() == id)!["name"]!.GetValue<string>();
+        Assert.Equal(5000, name.Length);
+
+        var context = await NewContextAsync(stack.Web!.BaseAddress, o => o.ViewportSize = new ViewportSize { Width = 1280, Height = 900 });
+        var page = await PortalBrowser.OpenAsSignedInAsync(context, "admin", "/workspaces/w-analytics/sessions?q=LLLLLLLLLL&mine=false");
+        await PortalBrowser.WaitForListReadyAsync(page);
+        var row = page.Locator($"{PortalBrowser.ListSelector} [data-testid='session-row'][data-session-id='{id}']");
+        var link = row.Locator("[data-testid='session-link']");
+        await Assertions.Expect(link).ToHaveAttributeAsync("title", name);
+
+        var style = await link.EvaluateAsync<string>("a => [getComputedStyle(a).textOverflow, getComputedStyle(a).whiteSpace, a.scrollWidth > a.clientWidth].join('|')");
+        Assert.Equal("ellipsis|nowrap|true", style);
+        var height = await row.EvaluateAsync<double>("r => r.getBoundingClientRect().height");
+        Assert.True(height <= 44, $"row height {height}");
+    }
+
+    [Fact]
     public async Task Two_web_instances_on_shared_redis_accept_each_others_auth_cookie()
     {
         await using var redis = new RedisServer();

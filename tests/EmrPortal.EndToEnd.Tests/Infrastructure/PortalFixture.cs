@@ -268,6 +268,12 @@ internal sealed class ProxyApiClient(Uri proxy, DemoIdentity identity)
     public Task<(int Status, JsonNode? Body)> PostAsync(string userId, string pathAndQuery, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, userId, pathAndQuery, ct);
 
+    public Task<(int Status, JsonNode? Body)> PutAsync(string userId, string pathAndQuery, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, userId, pathAndQuery, ct);
+
+    public Task<(int Status, JsonNode? Body)> DeleteAsync(string userId, string pathAndQuery, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, userId, pathAndQuery, ct);
+
     public Task<(int Status, JsonNode? Body)> PostJsonAsync(string userId, string pathAndQuery, string json, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, userId, pathAndQuery, ct, json);
 

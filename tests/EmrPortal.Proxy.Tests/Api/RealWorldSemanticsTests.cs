@@ -273,15 +273,17 @@ public sealed class ReleaseShapeTests
     public void Other_text_is_not_a_release(string text) => Assert.False(EsrVersion.TryParse(text, out _));
 
     [Theory]
-    [InlineData("esr-2.1", null, "esr-2.1.0", false)]
-    [InlineData("esr-2.1", null, "esr-2.2", true)]
-    [InlineData("esr-2.1", null, "esr-4.0.0", true)]
-    [InlineData(null, "esr-3.3.1 (Spark 3.4.4, Scala 2.12)", "esr-4.0.0", true)]
-    [InlineData("esr-4.1", "esr-4.1.0 (Spark 3.5.2, Scala 2.12)", "esr-4.0.0", false)]
-    public void Drift_works_for_both_shapes_and_falls_back_on_the_display_form(string? release, string? display, string newest, bool outdated)
+    [InlineData("esr-2.1", null, false)]
+    [InlineData("esr-2.1.0", null, false)]
+    [InlineData("esr-2.0", null, true)]
+    [InlineData(null, "esr-2.2 (Spark 3.3.1, Scala 2.12)", false)]
+    [InlineData(null, "esr-2.3.0 (Spark 3.3.1, Scala 2.12)", true)]
+    [InlineData("esr-2.2", "esr-2.9.0 (Spark 3.3.1, Scala 2.12)", false)]
+    public void Drift_works_for_both_shapes_and_falls_back_on_the_display_form(string? release, string? display, bool drifted)
     {
-        Assert.True(EsrVersion.TryParse(newest, out var n));
-        Assert.Equal(outdated, ReleaseCatalog.IsOutdated(release, display, n));
+        // esr-2.1 equals esr-2.1.0, so a two-part release is found in a list written with three parts and vice versa.
+        var online = new[] { "esr-2.1.0", "esr-2.2" }.Select(v => EsrVersion.TryParse(v, out var parsed) ? parsed : default).ToHashSet();
+        Assert.Equal(drifted, ReleaseCatalog.IsDrifted(release, display, online));
     }
 
     [Fact]

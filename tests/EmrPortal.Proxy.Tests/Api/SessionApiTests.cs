@@ -88,6 +88,9 @@ public sealed class SessionApiTests(ProxyFixture fixture) : ApiTestBase(fixture)
     [InlineData("dir=sideways", "dir")]
     [InlineData("state=Run-ning", "state")]
     [InlineData("kind=SPARK", "kind")]
+    [InlineData("reason=a%20b", "reason")]
+    [InlineData("reason=%3Cscript%3E", "reason")]
+    [InlineData("reason=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "reason")]
     public async Task Bad_query_values_are_400_naming_the_parameter(string query, string parameter)
     {
         foreach (var path in new[] { "/api/v1/workspaces/w-analytics/sessions", "/api/v1/workspaces/w-analytics/sessions.csv", "/api/v1/sessions" })
@@ -142,6 +145,30 @@ public sealed class SessionApiTests(ProxyFixture fixture) : ApiTestBase(fixture)
             Assert.Equal(expected.Count, result.TotalCount);
             Assert.Equal(expected.Take(200), result.Items.Select(s => s.SessionClusterId));
         }
+    }
+
+    [Fact]
+    public async Task The_reason_filter_lists_the_sessions_with_that_state_change_reason_code()
+    {
+        var all = await UpstreamSessions("w-analytics");
+        var code = all.Where(s => s.State == SessionStates.Error && !string.IsNullOrEmpty(s.StateChangeReasonCode))
+            .GroupBy(s => s.StateChangeReasonCode).OrderByDescending(g => g.Count()).First().Key!;
+        var expected = SnapshotSortTests.ReferenceSort(all.Where(s => s.StateChangeReasonCode == code), SortKeys.Name, false)
+            .Select(s => s.SessionClusterId).ToList();
+        var expectedErrors = SnapshotSortTests.ReferenceSort(all.Where(s => s.StateChangeReasonCode == code && s.State == SessionStates.Error), SortKeys.Name, false)
+            .Select(s => s.SessionClusterId).ToList();
+
+        var result = await GetOk<SessionPageDto>("viewer", $"/api/v1/workspaces/w-analytics/sessions?reason={Uri.EscapeDataString(code)}&sort=name&dir=asc&pageSize=200");
+        var errors = await GetOk<SessionPageDto>("viewer", $"/api/v1/sessions?state=Error&reason={Uri.EscapeDataString(code)}&sort=name&dir=asc&pageSize=200");
+
+        Assert.NotEmpty(expectedErrors);
+        Assert.True(expected.Count < all.Count);
+        Assert.Equal(expected.Count, result.TotalCount);
+        Assert.Equal(expected, result.Items.Select(s => s.SessionClusterId));
+        Assert.Equal(expectedErrors, errors.Items.Select(s => s.SessionClusterId));
+        // The error triage's group for the same code counts the same sessions.
+        var groups = await GetOk<IReadOnlyList<ErrorGroupDto>>("viewer", "/api/v1/errors?workspace=w-analytics");
+        Assert.Equal(expectedErrors.Count, groups.Single(g => g.Code == code).Count);
     }
 
     [Theory]

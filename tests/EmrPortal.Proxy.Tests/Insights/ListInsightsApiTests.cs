@@ -100,14 +100,15 @@ public sealed class ListInsightsApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sessions_on_a_release_older_than_the_newest_online_one_are_flagged()
+    public async Task Only_sessions_on_a_release_no_longer_offered_or_a_major_version_behind_are_flagged()
     {
         var all = await _api.AllSessionsAsync(_host, "/api/v1/workspaces/w-analytics/sessions");
 
-        // The emulator offers esr-4.2.0 as its newest ONLINE release (esr-2.1.1 is OFFLINE).
-        Assert.Contains(all, s => s.ReleaseVersion == "esr-4.2.0");
-        Assert.Contains(all, s => s.ReleaseOutdated);
-        Assert.All(all, s => Assert.Equal(s.ReleaseVersion != "esr-4.2.0", s.ReleaseOutdated));
+        // The emulator offers esr-2.2 … esr-4.2.0 as ONLINE (newest major 4) and esr-2.1 as OFFLINE: esr-4.0.0 and
+        // esr-4.1.0 are older than the newest but not drift worth a badge; esr-3.x and esr-2.x are a major behind.
+        Assert.Contains(all, s => s.ReleaseVersion is "esr-4.0.0" or "esr-4.1.0");
+        Assert.Contains(all, s => s.ReleaseVersion!.StartsWith("esr-3.", StringComparison.Ordinal));
+        Assert.All(all, s => Assert.Equal(!s.ReleaseVersion!.StartsWith("esr-4.", StringComparison.Ordinal), s.ReleaseOutdated));
     }
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class ListInsightsApiTests : IAsyncLifetime
         Assert.Empty(await _api.GetOk<IReadOnlyList<PinDto>>("admin", "/api/v1/pins"));
         var detail = await _api.GetOk<SessionDetailDto>("viewer", $"/api/v1/workspaces/w-analytics/sessions/{target.SessionClusterId}");
         Assert.True(detail.Summary.Pinned);
-        Assert.Equal(detail.Summary.ReleaseVersion != "esr-4.2.0", detail.Summary.ReleaseOutdated);
+        Assert.Equal(!detail.Summary.ReleaseVersion!.StartsWith("esr-4.", StringComparison.Ordinal), detail.Summary.ReleaseOutdated);
 
         var (unknown, unknownBody) = await _host.SendAsync(HttpMethod.Put, _host.Token("viewer"), "/api/v1/workspaces/w-analytics/sessions/sc-nosuchsession00/pin");
         Api.Problem(unknown, unknownBody, HttpStatusCode.NotFound);
@@ -201,22 +202,45 @@ public sealed class ListInsightsApiTests : IAsyncLifetime
     }
 }
 
-/// <summary>Release versions compare numerically, not as text.</summary>
+/// <summary>The release-drift rule: a badge only where it should change a decision.</summary>
 public sealed class ReleaseDriftTests
 {
+    private static HashSet<EsrVersion> Online(params string[] versions) =>
+        versions.Select(v =>
+        {
+            Assert.True(EsrVersion.TryParse(v, out var parsed));
+            return parsed;
+        }).ToHashSet();
+
     [Theory]
-    [InlineData("esr-4.9.3", "esr-4.10.0", true)]
-    [InlineData("esr-4.10.0", "esr-4.9.3", false)]
-    [InlineData("esr-4.2.0", "esr-4.2.0", false)]
-    [InlineData("esr-3.3.1", "esr-4.0.0", true)]
-    [InlineData("ESR-2.1.1", "esr-4.0.0", true)]
-    [InlineData("esr-4.x", "esr-4.2.0", false)]
-    [InlineData(null, "esr-4.2.0", false)]
-    [InlineData("3.3.1", "esr-4.2.0", false)]
-    public void Outdated_means_an_older_esr_version(string? release, string newest, bool outdated)
+    // Offered, same major as the newest: no badge, however many minors or patches behind.
+    [InlineData("esr-4.0.0", false)]
+    [InlineData("esr-4.1.0", false)]
+    [InlineData("esr-4.2", false)]
+    // A major version behind the newest offered release (still offered): badge.
+    [InlineData("esr-3.3.1", true)]
+    [InlineData("ESR-2.2", true)]
+    // No longer offered (OFFLINE or gone from the list): badge, even on the newest major.
+    [InlineData("esr-2.1", true)]
+    [InlineData("esr-4.0.1", true)]
+    // Not an esr version: nothing to compare.
+    [InlineData("esr-4.x", false)]
+    [InlineData("3.3.1", false)]
+    [InlineData(null, false)]
+    public void A_release_drifts_when_no_longer_offered_or_a_major_behind(string? release, bool drifted)
     {
-        Assert.True(EsrVersion.TryParse(newest, out var n));
-        Assert.Equal(outdated, ReleaseCatalog.IsOutdated(release, n));
-        Assert.False(ReleaseCatalog.IsOutdated(release, null));
+        var online = Online("esr-2.2", "esr-3.3.1", "esr-4.0.0", "esr-4.1.0", "esr-4.2.0");
+        Assert.Equal(drifted, ReleaseCatalog.IsDrifted(release, null, online));
+        // Without a known release list there is never a badge.
+        Assert.False(ReleaseCatalog.IsDrifted(release, null, null));
+        Assert.False(ReleaseCatalog.IsDrifted(release, null, new HashSet<EsrVersion>()));
+    }
+
+    [Fact]
+    public void Versions_compare_numerically_so_a_tenth_major_is_newer_than_a_ninth()
+    {
+        var online = Online("esr-9.9.0", "esr-10.0.0");
+        Assert.True(ReleaseCatalog.IsDrifted("esr-9.9.0", null, online));
+        Assert.False(ReleaseCatalog.IsDrifted("esr-10.0.0", null, online));
     }
 }

@@ -33,6 +33,8 @@ public static class PortalTheme
             TextSecondary = "rgba(255,255,255,0.66)",
             // Light tones with dark text on them: readable filled (dark text) and outlined (on the dark surface) alike.
             PrimaryContrastText = "rgba(0,0,0,0.87)",
+            // Stopped sessions' chips are filled with Secondary.
+            SecondaryContrastText = "rgba(0,0,0,0.87)",
             Success = "#66bb6a",
             SuccessContrastText = "rgba(0,0,0,0.87)",
             Info = "#64b5f6",

@@ -75,7 +75,7 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     ];
 
     public bool HasFilters => Query.State is not null || Query.Kind is not null || Query.Queue is not null || Query.Owner is not null
-        || Query.Q is not null || Query.Listed is not null;
+        || Query.Q is not null || Query.Listed is not null || Query.Reason is not null;
 
     /// <summary>Offered to those with a cloud user mapping, and to anyone whose URL says "mine" (so they can switch back).</summary>
     public bool ShowMineToggle => Me is { CloudUserNames.Count: > 0 } || Query.Mine;
@@ -146,7 +146,7 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     }
 
     public SessionQuery WithoutFilters() =>
-        Query with { State = null, Kind = null, Queue = null, Owner = null, Q = null, Listed = null, Page = SessionQuery.DefaultPage };
+        Query with { State = null, Kind = null, Queue = null, Owner = null, Q = null, Listed = null, Reason = null, Page = SessionQuery.DefaultPage };
 
     public SessionQuery AtPage(int page) => Query with { Page = page };
 
@@ -178,7 +178,35 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
         [QueryNames.Q] = query.Q,
         [QueryNames.Mine] = MineDefault.ToUrl(mineChoice),
         [QueryNames.Listed] = query.Listed,
+        [QueryNames.Reason] = query.Reason,
     };
+
+    /// <summary>
+    /// Whether a session (a pinned one, fetched on its own) belongs in the view <paramref name="query"/> describes: the
+    /// proxy's list semantics (exact state, kind and reason; "contains" for queue, owner and search; "mine" against the
+    /// caller's cloud user names; listed/gone), so the pinned section shows what the list's filters let through.
+    /// </summary>
+    public static bool InView(SessionQuery query, SessionSummaryDto s, IReadOnlyCollection<string>? myUserNames)
+    {
+        static bool Has(string? field, string text) => field is not null && field.Contains(text, StringComparison.OrdinalIgnoreCase);
+        static bool Is(string? field, string value) => string.Equals(field, value, StringComparison.OrdinalIgnoreCase);
+
+        var listed = query.Listed switch
+        {
+            ListedFilter.Gone => s.NoLongerListed,
+            ListedFilter.All => true,
+            _ => !s.NoLongerListed,
+        };
+        return listed
+            && (query.State is null || Is(s.State, query.State))
+            && (query.Kind is null || Is(s.Kind, query.Kind))
+            && (query.Queue is null || Has(s.QueueName, query.Queue))
+            && (query.Owner is null || Has(s.UserName, query.Owner) || Has(s.UserId, query.Owner))
+            && (query.Reason is null || ReasonFilter.Matches(s.StateChangeReasonCode, query.Reason))
+            && (query.Q is null || Has(s.SessionClusterId, query.Q) || Has(s.Name, query.Q) || Has(s.UserName, query.Q)
+                || Has(s.UserId, query.Q) || Has(s.QueueName, query.Q))
+            && (!query.Mine || (myUserNames ?? []).Any(n => Is(s.UserName, n) || Is(s.UserId, n)));
+    }
 
     // ---- Pins ----
 
