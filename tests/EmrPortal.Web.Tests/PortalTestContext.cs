@@ -35,6 +35,8 @@ public abstract class PortalTestContext : BunitContext
         Auth = AddAuthorization();
         Auth.SetAuthorized("Vic Viewer");
         Auth.SetRoles("Portal.Viewer");
+        // As in a circuit (pages tell prerendered from interactive renders: data-ready means interactive).
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();

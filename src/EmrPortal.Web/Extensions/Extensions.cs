@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using StackExchange.Redis;
 
@@ -19,7 +20,17 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
 
+        services.AddOptions<PortalCircuitOptions>().BindConfiguration(PortalCircuitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Configure<IOptions<PortalCircuitOptions>>((o, portal) =>
+        {
+            // A paused (hidden) tab's view lives on as persisted state, not as a circuit (docs/decisions.md#prerendering).
+            o.PersistedCircuitInMemoryRetentionPeriod = portal.Value.PausedStateRetention;
+            o.PersistedCircuitInMemoryMaxRetained = portal.Value.PausedStateMaxRetained;
+        });
         services.AddRazorComponents()
+            // Who the caller is and the list columns they chose travel with the prerendered page and a paused circuit.
+            .RegisterPersistentService<PortalUserState>(Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveServer)
+            .RegisterPersistentService<ListViewState>(Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveServer)
             .AddInteractiveServerComponents(o =>
             {
                 // Deliberate limits: a dropped tablet connection may come back within 3 minutes; after that the

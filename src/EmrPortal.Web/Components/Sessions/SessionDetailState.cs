@@ -48,6 +48,32 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
         return LoadAsync();
     }
 
+    /// <summary>What is shown, for persistent component state: the session (never revealed values: those stay in this
+    /// circuit), its timeline, pin and what the caller may do, or the refusal (403, 404, no cloud permission) shown
+    /// instead. Null while loading and after a failure worth retrying.</summary>
+    public SessionDetailSnapshot? ToSnapshot() =>
+        _loadedKey is not { } key || Loading || Revealed ? null
+        : Detail is not null || Failure is { Kind: ProxyFailureKind.Forbidden or ProxyFailureKind.NotFound or ProxyFailureKind.CloudPermissionDenied }
+            ? new(key.Workspace, key.Session, Detail, Failure, Timeline, TimelineFailure, Pinned, CanReveal, CanStartStop, Now)
+        : null;
+
+    /// <summary>Shows what an earlier render of this page showed; a following <see cref="ShowAsync"/> for the same
+    /// session loads nothing.</summary>
+    public void Restore(SessionDetailSnapshot snapshot)
+    {
+        (WorkspaceId, SessionId) = (snapshot.WorkspaceId, snapshot.SessionId);
+        _loadedKey = (snapshot.WorkspaceId, snapshot.SessionId);
+        Detail = snapshot.Detail;
+        Failure = snapshot.Failure;
+        Timeline = snapshot.Timeline;
+        TimelineFailure = snapshot.TimelineFailure;
+        Pinned = snapshot.Pinned;
+        CanReveal = snapshot.CanReveal;
+        CanStartStop = snapshot.CanStartStop;
+        Now = snapshot.Now;
+        Loading = false;
+    }
+
     /// <summary>Loads the session again (retry, or after start/stop: the proxy refreshed its snapshot for it).</summary>
     public async Task LoadAsync()
     {
@@ -125,3 +151,8 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
         _cts?.Dispose();
     }
 }
+
+/// <summary>One rendered session detail (see <see cref="SessionDetailState.ToSnapshot"/>): serialized into the
+/// prerendered document (protected by the framework) and into a paused circuit's state.</summary>
+public sealed record SessionDetailSnapshot(string WorkspaceId, string SessionId, SessionDetailDto? Detail, ProxyFailure? Failure,
+    SessionTimelineDto? Timeline, ProxyFailure? TimelineFailure, bool Pinned, bool CanReveal, bool CanStartStop, DateTimeOffset Now);
