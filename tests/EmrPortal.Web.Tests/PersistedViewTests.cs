@@ -229,6 +229,15 @@ public sealed class PersistedViewTests : IDisposable
         Assert.Null(unknown.KnownDarkMode);
     }
 
+    [Fact]
+    public void Column_definitions_are_shared_by_every_circuit_not_copied_per_list()
+    {
+        Assert.Same(SessionColumns.For(allWorkspaces: false), SessionColumns.For(allWorkspaces: false));
+        Assert.Same(SessionColumns.For(allWorkspaces: true), SessionColumns.For(allWorkspaces: true));
+        Assert.Contains(SessionColumns.Workspace, SessionColumns.For(allWorkspaces: true));
+        Assert.DoesNotContain(SessionColumns.Workspace, SessionColumns.For(allWorkspaces: false));
+    }
+
     private sealed class Viewer : ICircuitUserAccessor
     {
         public ClaimsPrincipal User { get; } = new(new ClaimsIdentity([new Claim("oid", "viewer")], "test"));
