@@ -230,6 +230,21 @@ public sealed class PersistedViewTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_too_large_for_the_circuits_hub_is_not_handed_on_and_is_fetched_again()
+    {
+        _proxy.Sessions = (ws, q, _) => ProxyResult<SessionPageDto>.Success(FakeProxyClient.Page(q, FakeProxyClient.Sample(ws!, q.PageSize)));
+        var small = NewList();
+        await small.SetUrlAsync(Ws, new SessionQuery { PageSize = 25 }, mineChoice: null);
+        var large = NewList();
+        await large.SetUrlAsync(Ws, new SessionQuery { PageSize = 200 }, mineChoice: null);
+
+        Assert.NotNull(small.ToSnapshot());
+        Assert.True(large.IsReady);
+        Assert.True(JsonSerializer.SerializeToUtf8Bytes(small.ToSnapshot(), Json).Length <= SessionListState.MaxSnapshotBytes);
+        Assert.Null(large.ToSnapshot());
+    }
+
+    [Fact]
     public void Column_definitions_are_shared_by_every_circuit_not_copied_per_list()
     {
         Assert.Same(SessionColumns.For(allWorkspaces: false), SessionColumns.For(allWorkspaces: false));

@@ -32,6 +32,7 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<UnreadCounts>();
         Services.AddScoped<MyNotifications>();
         Services.AddSingleton(new PortalAuthenticationMode(AuthenticationModes.Demo));
+        Services.AddScoped<SessionEndState>();
         Auth = AddAuthorization();
         Auth.SetAuthorized("Vic Viewer");
         Auth.SetRoles("Portal.Viewer");

@@ -42,8 +42,10 @@ public static class Extensions
             })
             .AddHubOptions(o =>
             {
-                // The portal sends small events (clicks, text); 32 KiB is plenty and bounds what a client can push.
-                o.MaximumReceiveMessageSize = 32 * 1024;
+                // The portal sends small events (clicks, text), but a prerendered page's persisted state comes back
+                // through the hub when its circuit starts (docs/decisions.md#prerendering): 128 KiB bounds what a
+                // client can push and fits a list page's snapshot (capped below it, SessionListState.MaxSnapshotBytes).
+                o.MaximumReceiveMessageSize = 128 * 1024;
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(60);
             });
         services.AddMudServices();

@@ -115,10 +115,18 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
     /// permission) that a second ask would only repeat; null while loading or after a failure worth retrying. Only the
     /// rendered page travels: no earlier pages, no snapshot of the workspace.</summary>
     public SessionListSnapshot? ToSnapshot() =>
-        IsReady && _loadedKey is { } key ? new(key.Workspace, key.Query, Me, Page!, _pins, Now)
+        IsReady && _loadedKey is { } key ? WithinBudget(new(key.Workspace, key.Query, Me, Page!, _pins, Now))
         : !Loading && Failure is { Kind: ProxyFailureKind.Forbidden or ProxyFailureKind.NotFound or ProxyFailureKind.CloudPermissionDenied }
           && _requestedKey is { } asked ? new(asked.Workspace, asked.Query, Me, null, _pins, Now, Failure)
         : null;
+
+    /// <summary>The largest list snapshot handed on (JSON bytes): the state travels through the document and back
+    /// through the circuit's hub, whose message limit it must stay well under. A larger page (up to 200 rows) is
+    /// fetched again by the circuit instead.</summary>
+    public const int MaxSnapshotBytes = 64 * 1024;
+
+    private static SessionListSnapshot? WithinBudget(SessionListSnapshot snapshot) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(snapshot, System.Text.Json.JsonSerializerOptions.Web).Length <= MaxSnapshotBytes ? snapshot : null;
 
     /// <summary>Shows what an earlier render of this list showed (<see cref="ToSnapshot"/>). A following
     /// <see cref="SetUrlAsync"/> for the same URL resolves "mine" with the same viewer and so loads nothing.</summary>
