@@ -110,6 +110,7 @@ public static class Extensions
             .ValidateOnStart();
 
         builder.Services.AddTransient<ProxyBearerTokenHandler>();
+        builder.Services.AddScoped<PrerenderBudget>();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default pipeline.
         builder.Services.AddHttpClient<IProxyClient, ProxyClient>((sp, http) =>
             {

@@ -139,8 +139,9 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
         Failure = snapshot.Failure;
         Now = snapshot.Now;
         _requestedKey = (snapshot.WorkspaceId, snapshot.Query);
-        // The earlier render asked for the pins already; without them (proxy failure) rows show the list's own flag.
-        _pinsRequested = true;
+        // The earlier render asked for the pins already; when it got none (a failure, or the prerender ran out of time)
+        // this render asks once more, and until then rows show the list's own flag.
+        _pinsRequested = snapshot.Pins is not null;
         if (snapshot.Pins is { } pins) SetPins([.. pins]);
         if (snapshot.Page is not { } page) return;
         _loadedKey = _requestedKey;
@@ -281,6 +282,8 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
             return;
         }
         if (ct.IsCancellationRequested) return;
+        // A prerender out of time for the proxy: the list stays loading (persisted as nothing) and the circuit asks.
+        if (result.Failure?.Kind == ProxyFailureKind.Deferred) return;
 
         Loading = false;
         Scan = null;

@@ -103,6 +103,9 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
             return;
         }
         if (cts.IsCancellationRequested) return;
+        var me = await meTask;
+        // A prerender out of time for the proxy: the page stays loading (persisted as nothing) and the circuit asks.
+        if (new[] { result.Failure, timeline.Failure, pins.Failure, me.Failure }.Any(f => f?.Kind == ProxyFailureKind.Deferred)) return;
         Loading = false;
         if (result.Failure?.Kind == ProxyFailureKind.SignInRequired)
         {
@@ -115,9 +118,8 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
         TimelineFailure = timeline.Failure;
         Pinned = pins.Value?.Any(p => p.WorkspaceId == workspaceId && p.SessionClusterId == sessionId) ?? Detail?.Summary.Pinned ?? false;
         Now = time.GetUtcNow();
-        var me = (await meTask).Value;
-        CanReveal = me?.IsAdmin == true;
-        CanStartStop = me?.CanStartStop == true;
+        CanReveal = me.Value?.IsAdmin == true;
+        CanStartStop = me.Value?.CanStartStop == true;
     }
 
     /// <summary>Pins or unpins the session. Returns what was asked and the proxy's failure, if any (nothing changes then).</summary>
