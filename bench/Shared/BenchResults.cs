@@ -171,10 +171,14 @@ public sealed record PortalResults(
     public string? BaselinePage { get; init; }
     public long BaselineGcHeapBeforeBytes { get; init; }
     public long BaselineGcHeapAfterBytes { get; init; }
-    /// <summary>Per navigation, in the page's clock (ms): document received, DOMContentLoaded, circuit negotiate start, first row.</summary>
+    /// <summary>Per navigation, in the page's clock (ms): document received, DOMContentLoaded, circuit negotiate start, first row,
+    /// list interactive (data-ready: loaded and the circuit up).</summary>
     public IReadOnlyList<IReadOnlyList<double>> FirstRowPhasesMs { get; init; } = [];
     /// <summary>Load average around each measured step (bounded wait for a settled machine first; repeated when it started busy).</summary>
     public IReadOnlyList<PhaseLoad> Loads { get; init; } = [];
+    /// <summary>GC heap before/after the same number of list tabs, each hidden until its circuit paused.</summary>
+    public long PausedGcHeapBeforeBytes { get; init; }
+    public long PausedGcHeapAfterBytes { get; init; }
 }
 
 /// <summary>One user's flood of random session ids beside another user's detail reads (issue 18).</summary>

@@ -22,7 +22,13 @@ public sealed class FakeProxyClient : IProxyClient
     public int DetailCalls;
     public int ScanCalls;
 
-    public Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken) => Task.FromResult(ProxyResult<MeDto>.Success(Me));
+    public int MeCalls;
+
+    public Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref MeCalls);
+        return Task.FromResult(ProxyResult<MeDto>.Success(Me));
+    }
 
     public Task<ProxyResult<IReadOnlyList<WorkspaceDto>>> GetWorkspacesAsync(CancellationToken cancellationToken) =>
         GetWorkspacesAsync(scan: false, cancellationToken);

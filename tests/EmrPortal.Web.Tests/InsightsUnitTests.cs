@@ -249,7 +249,7 @@ public sealed class ProxyClientRouteTests
     {
         var recorder = new Recorder(answer);
         var http = new HttpClient(recorder) { BaseAddress = new Uri("http://proxy.local/") };
-        return (new ProxyClient(http, new Token(), NullLogger<ProxyClient>.Instance), recorder);
+        return (new ProxyClient(http, new Token(), new PrerenderBudget(Microsoft.Extensions.Options.Options.Create(new EmrPortal.Web.Options.ProxyOptions()), TimeProvider.System), NullLogger<ProxyClient>.Instance), recorder);
     }
 
     private static HttpResponseMessage Json(string json, HttpStatusCode status = HttpStatusCode.OK) =>

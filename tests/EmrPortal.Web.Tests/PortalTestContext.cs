@@ -32,9 +32,12 @@ public abstract class PortalTestContext : BunitContext
         Services.AddSingleton<UnreadCounts>();
         Services.AddScoped<MyNotifications>();
         Services.AddSingleton(new PortalAuthenticationMode(AuthenticationModes.Demo));
+        Services.AddScoped<SessionEndState>();
         Auth = AddAuthorization();
         Auth.SetAuthorized("Vic Viewer");
         Auth.SetRoles("Portal.Viewer");
+        // As in a circuit (pages tell prerendered from interactive renders: data-ready means interactive).
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();

@@ -27,7 +27,7 @@ public sealed class SecurityLimitsTests(WebHostFixture factory) : IClassFixture<
         var optionsType = typeof(IOptions<>).MakeGenericType(typeof(HubOptions<>).MakeGenericType(hubType));
         var hub = (HubOptions)optionsType.GetProperty("Value")!.GetValue(factory.Services.GetRequiredService(optionsType))!;
 
-        Assert.Equal(32 * 1024, hub.MaximumReceiveMessageSize);
+        Assert.Equal(128 * 1024, hub.MaximumReceiveMessageSize);
         Assert.Equal(TimeSpan.FromSeconds(60), hub.ClientTimeoutInterval);
     }
 }

@@ -132,8 +132,7 @@ public sealed class SignedOutNavigationTests : PortalTestContext
     [Fact]
     public void A_circuit_whose_session_ended_lands_on_the_signed_out_page()
     {
-        var ended = new SessionEndState { Ended = true };
-        Services.AddSingleton(ended);
+        Services.GetRequiredService<SessionEndState>().Ended = true;
         Auth.SetNotAuthorized();
         Navigation.NavigateTo("/workspaces/w-analytics/sessions?sort=name");
 
@@ -145,7 +144,6 @@ public sealed class SignedOutNavigationTests : PortalTestContext
     [Fact]
     public void A_circuit_that_was_never_signed_in_goes_to_sign_in()
     {
-        Services.AddSingleton(new SessionEndState());
         Auth.SetNotAuthorized();
         Navigation.NavigateTo("/sessions");
 

@@ -2,20 +2,36 @@
 (function () {
   "use strict";
   var key = "emrportal.theme";
+
+  // The viewer's preferences are mirrored into cookies so the server can prerender a page in the viewer's time zone
+  // and theme (the names match BrowserInterop's constants; nothing else reads them).
+  function remember(name, value) {
+    try {
+      document.cookie = name + "=" + encodeURIComponent(value || "") + "; path=/; max-age=31536000; SameSite=Lax" +
+        (location.protocol === "https:" ? "; Secure" : "");
+    } catch (e) { /* cookies disabled: the circuit asks by script instead */ }
+  }
+
+  function timeZone() {
+    try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
+  }
+
+  // "dark", "light" or null (no choice yet: follow the system preference).
+  function getTheme() {
+    var value = null;
+    try { value = window.localStorage.getItem(key); } catch (e) { value = null; }
+    if (value === "dark" || value === "light") return value;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : null;
+  }
+
   window.emrPortal = {
     // The viewer's IANA time zone, asked once per circuit so times show in local time.
-    timeZone: function () {
-      try { return Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { return null; }
-    },
-    // "dark", "light" or null (no choice yet: follow the system preference).
-    getTheme: function () {
-      var value = null;
-      try { value = window.localStorage.getItem(key); } catch (e) { value = null; }
-      if (value === "dark" || value === "light") return value;
-      return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : null;
-    },
+    timeZone: timeZone,
+    getTheme: getTheme,
     setTheme: function (value) {
-      try { window.localStorage.setItem(key, value === "dark" ? "dark" : "light"); } catch (e) { /* private mode */ }
+      var theme = value === "dark" ? "dark" : "light";
+      try { window.localStorage.setItem(key, theme); } catch (e) { /* private mode */ }
+      remember("emrportal.theme", theme);
     }
   };
 
@@ -35,4 +51,57 @@
     }
     if (into) into.focus();
   }, true);
+
+  var zone = timeZone();
+  if (zone) remember("emrportal.tz", zone);
+  remember("emrportal.theme", getTheme() || "light");
+
+  // A tab hidden for a while pauses its circuit: the server keeps the view as persisted state instead of a live
+  // circuit, and the tab resumes it when shown again. The delay is the server's Circuits:PauseHiddenAfter (0: never).
+  // The document element's data-circuit attribute says "paused" while paused.
+  var meta = document.querySelector("meta[name='emrportal-pause-hidden-ms']");
+  var pauseAfter = meta ? Number(meta.getAttribute("content")) : 0;
+  var timer = null;
+  var paused = false;
+  var pausing = null;
+
+  function pause() {
+    timer = null;
+    if (!document.hidden || paused || !window.Blazor || typeof window.Blazor.pauseCircuit !== "function") return;
+    pausing = Promise.resolve(window.Blazor.pauseCircuit()).then(function (ok) {
+      paused = !!ok;
+      if (paused) document.documentElement.setAttribute("data-circuit", "paused");
+    }, function () { paused = false; }).then(function () { pausing = null; if (!document.hidden) resume(); });
+  }
+
+  // The server stores a paused circuit's state a moment after the pause returns (the tab may come back sooner): a
+  // rejected resume is retried a few times before the page gives up on it.
+  var retryDelays = [250, 500, 1000, 2000, 4000];
+
+  function resume() {
+    if (pausing || !paused) return;
+    paused = false;
+    attempt(0);
+  }
+
+  function attempt(i) {
+    Promise.resolve(window.Blazor.resumeCircuit()).then(function (ok) {
+      if (ok) { document.documentElement.setAttribute("data-circuit", "resumed"); return; }
+      if (i < retryDelays.length) { setTimeout(function () { attempt(i + 1); }, retryDelays[i]); return; }
+      // A circuit the server no longer holds cannot resume: reload the page (its URL is the whole view).
+      document.documentElement.setAttribute("data-circuit", "lost");
+      location.reload();
+    }, function () { location.reload(); });
+  }
+
+  if (pauseAfter > 0) {
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) {
+        if (timer === null && !paused) timer = setTimeout(pause, pauseAfter);
+      } else {
+        if (timer !== null) { clearTimeout(timer); timer = null; }
+        resume();
+      }
+    });
+  }
 })();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using StackExchange.Redis;
 
@@ -19,7 +20,17 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
 
+        services.AddOptions<PortalCircuitOptions>().BindConfiguration(PortalCircuitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Configure<IOptions<PortalCircuitOptions>>((o, portal) =>
+        {
+            // A paused (hidden) tab's view lives on as persisted state, not as a circuit (docs/decisions.md#prerendering).
+            o.PersistedCircuitInMemoryRetentionPeriod = portal.Value.PausedStateRetention;
+            o.PersistedCircuitInMemoryMaxRetained = portal.Value.PausedStateMaxRetained;
+        });
         services.AddRazorComponents()
+            // Who the caller is and the list columns they chose travel with the prerendered page and a paused circuit.
+            .RegisterPersistentService<PortalUserState>(Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveServer)
+            .RegisterPersistentService<ListViewState>(Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveServer)
             .AddInteractiveServerComponents(o =>
             {
                 // Deliberate limits: a dropped tablet connection may come back within 3 minutes; after that the
@@ -31,8 +42,10 @@ public static class Extensions
             })
             .AddHubOptions(o =>
             {
-                // The portal sends small events (clicks, text); 32 KiB is plenty and bounds what a client can push.
-                o.MaximumReceiveMessageSize = 32 * 1024;
+                // The portal sends small events (clicks, text), but a prerendered page's persisted state comes back
+                // through the hub when its circuit starts (docs/decisions.md#prerendering): 128 KiB bounds what a
+                // client can push and fits a list page's snapshot (capped below it, SessionListState.MaxSnapshotBytes).
+                o.MaximumReceiveMessageSize = 128 * 1024;
                 o.ClientTimeoutInterval = TimeSpan.FromSeconds(60);
             });
         services.AddMudServices();
@@ -97,6 +110,7 @@ public static class Extensions
             .ValidateOnStart();
 
         builder.Services.AddTransient<ProxyBearerTokenHandler>();
+        builder.Services.AddScoped<PrerenderBudget>();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the default pipeline.
         builder.Services.AddHttpClient<IProxyClient, ProxyClient>((sp, http) =>
             {

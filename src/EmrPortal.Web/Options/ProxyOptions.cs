@@ -18,4 +18,10 @@ public sealed class ProxyOptions
     /// <summary>How long a proxy call may take before the UI shows an error (the cold scan of a large workspace is the slow case).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long a prerendered page waits for the proxy, all its calls together, before it is sent with its
+    /// loading state; the circuit then asks again with <see cref="Timeout"/> and the retries (docs/decisions.md#prerender-budget).
+    /// Zero sends every prerendered page in its loading state.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan PrerenderBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 }

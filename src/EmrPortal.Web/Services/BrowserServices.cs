@@ -1,13 +1,36 @@
 using EmrPortal.Contracts;
+using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
 namespace EmrPortal.Web.Services;
 
 /// <summary>The browser side of the portal (wwwroot/js/portal.js): time zone, theme preference, clipboard.
-/// Circuit-scoped; the time zone is asked once per circuit.</summary>
+/// Circuit-scoped; the time zone is asked once per circuit, unless the document request already said it (the script
+/// mirrors both preferences into cookies, so a prerendered page shows local times and the theme from the start).</summary>
 public sealed class BrowserInterop(IJSRuntime js)
 {
+    /// <summary>Cookie names the portal's script writes; read only from the document request.</summary>
+    public const string TimeZoneCookie = "emrportal.tz";
+    public const string ThemeCookie = "emrportal.theme";
+
     private Task<TimeZoneInfo>? _timeZone;
+
+    /// <summary>The viewer's time zone as the document request said it, or null when it did not (first visit).</summary>
+    public TimeZoneInfo? KnownTimeZone { get; private set; }
+
+    /// <summary>Dark (true) or light (false) as the document request said it, or null when it did not.</summary>
+    public bool? KnownDarkMode { get; private set; }
+
+    /// <summary>Takes the preferences the document request carried. Anything unrecognised is ignored (asked by script later).</summary>
+    public void SetKnown(string? timeZoneId, string? theme)
+    {
+        if (!string.IsNullOrWhiteSpace(timeZoneId) && timeZoneId.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone))
+        {
+            KnownTimeZone = zone;
+            _timeZone = Task.FromResult(zone);
+        }
+        KnownDarkMode = theme switch { "dark" => true, "light" => false, _ => null };
+    }
 
     public Task<TimeZoneInfo> GetTimeZoneAsync() => _timeZone ??= LoadTimeZoneAsync();
 
@@ -39,15 +62,17 @@ public sealed class BrowserInterop(IJSRuntime js)
 }
 
 /// <summary>Circuit-scoped memory of list views: the last list URL (for the detail page's breadcrumb when no
-/// <c>from</c> is given) and the columns the user chose to hide (kept by the proxy per user, read once per circuit).</summary>
+/// <c>from</c> is given) and the columns the user chose to hide (kept by the proxy per user, read once per circuit). A persistent service: it survives a paused circuit.</summary>
 public sealed class ListViewState(IProxyClient proxy)
 {
     private readonly SemaphoreSlim _saving = new(1, 1);
     private Task? _columnsLoaded;
 
+    [PersistentState]
     public string? LastListUrl { get; set; }
 
-    public HashSet<string> HiddenColumns { get; } = new(StringComparer.Ordinal);
+    [PersistentState]
+    public HashSet<string> HiddenColumns { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The hidden columns as the proxy last confirmed them (comma-separated keys, sorted): what a reload shows.</summary>
     public string StoredHiddenColumns { get; private set; } = "";

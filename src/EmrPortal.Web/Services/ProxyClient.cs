@@ -75,6 +75,11 @@ public enum ProxyFailureKind
     /// <summary>Proxy unreachable, timed out or failed (5xx): retrying may help.</summary>
     Unavailable,
     /// <summary>
+    /// A prerender's budget for proxy calls (<see cref="PrerenderBudget"/>) ran out before the proxy answered: nothing
+    /// failed yet. The page is sent in its loading state, persists nothing for it, and its circuit asks again.
+    /// </summary>
+    Deferred,
+    /// <summary>
     /// The cloud refuses the portal's own cloud identity on this workspace (RAM): neither the user's access nor a
     /// passing fault; other workspaces keep working. Problem type <see cref="ProblemTypes.CloudPermissionDenied"/>.
     /// </summary>
@@ -96,7 +101,7 @@ public sealed class ProxyResult<T>
     public static ProxyResult<T> Fail(ProxyFailure failure) => new(default, failure);
 }
 
-public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource tokens, ILogger<ProxyClient> logger) : IProxyClient
+public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource tokens, PrerenderBudget budget, ILogger<ProxyClient> logger) : IProxyClient
 {
     public Task<ProxyResult<MeDto>> GetMeAsync(CancellationToken cancellationToken) =>
         GetJsonAsync("api/v1/me", PortalJsonContext.Default.MeDto, cancellationToken);
@@ -214,10 +219,29 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
     private async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken, HttpContent? content = null)
     {
         using var body = content;
+        // While prerendering, every call is also bounded by the page's budget (no budget in a circuit).
+        using var linked = budget.Token.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token) : null;
+        var ct = linked?.Token ?? cancellationToken;
+        try
+        {
+            return await SendWithinAsync(method, path, body, ct, cancellationToken);
+        }
+        catch (OperationCanceledException) when (budget.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogPrerenderBudgetSpent(logger, method.Method);
+            return (null, new(ProxyFailureKind.Deferred, null, "Still loading.", null));
+        }
+    }
+
+    /// <param name="ct">The caller's token, linked with the prerender budget's.</param>
+    /// <param name="callerToken">The caller's own token: cancelled means the caller gave up (not a timeout).</param>
+    private async Task<(HttpResponseMessage? Response, ProxyFailure? Failure)> SendWithinAsync(HttpMethod method, string path, HttpContent? body,
+        CancellationToken ct, CancellationToken callerToken)
+    {
         string token;
         try
         {
-            token = await tokens.GetAccessTokenAsync(cancellationToken);
+            token = await tokens.GetAccessTokenAsync(ct);
         }
         catch (SignInRequiredException)
         {
@@ -229,14 +253,14 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (HttpRequestException ex)
         {
             LogProxyUnreachable(logger, method.Method, ex);
             return (null, new(ProxyFailureKind.Unavailable, null, "The portal's backend is not reachable right now.", null));
         }
-        catch (Exception ex) when (ex is TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TaskCanceledException or TimeoutException && !ct.IsCancellationRequested)
         {
             LogProxyUnreachable(logger, method.Method, ex);
             return (null, new(ProxyFailureKind.Unavailable, null, "The portal's backend did not answer in time.", null));
@@ -251,7 +275,7 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
         if (response.IsSuccessStatusCode) return (response, null);
         using (response)
         {
-            return (null, await ToFailureAsync(response, cancellationToken));
+            return (null, await ToFailureAsync(response, callerToken));
         }
     }
 
@@ -316,6 +340,9 @@ public sealed partial class ProxyClient(HttpClient http, IProxyTokenSource token
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call {Method} could not be completed")]
     private static partial void LogProxyUnreachable(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy call {Method} outlasted the prerender's budget; the page is sent loading and its circuit asks again")]
+    private static partial void LogPrerenderBudgetSpent(ILogger logger, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy call {Method} returned {StatusCode} with an unreadable body")]
     private static partial void LogUnreadableResponse(ILogger logger, string method, int statusCode, Exception exception);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using EmrPortal.Web.Options;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
@@ -61,12 +62,21 @@ public sealed partial class ProxyRevalidatingAuthenticationStateProvider(
     private static partial void LogUserNoLongerValid(ILogger logger);
 }
 
-/// <summary>What the proxy says about the circuit's user (<c>/api/v1/me</c>), loaded once per circuit.</summary>
+/// <summary>What the proxy says about the circuit's user (<c>/api/v1/me</c>), loaded once per circuit. A persistent
+/// service: the answer the prerender got travels to the circuit (and through a paused circuit), so it is asked once.</summary>
 public sealed class PortalUserState(IProxyClient proxy, ICircuitUserAccessor userAccessor)
 {
     private Task<ProxyResult<Contracts.MeDto>>? _me;
 
     public ClaimsPrincipal User => userAccessor.User;
+
+    /// <summary>The proxy's last successful answer (persisted component state); null until there is one.</summary>
+    [PersistentState]
+    public Contracts.MeDto? Me
+    {
+        get => _me is { IsCompletedSuccessfully: true, Result.Value: { } me } ? me : null;
+        set => _me = value is null ? null : Task.FromResult(ProxyResult<Contracts.MeDto>.Success(value));
+    }
 
     public Task<ProxyResult<Contracts.MeDto>> GetMeAsync(CancellationToken cancellationToken)
     {

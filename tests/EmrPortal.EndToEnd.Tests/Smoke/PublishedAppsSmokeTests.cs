@@ -52,6 +52,30 @@ public sealed class PublishedAppsSmokeTests(PortalFixture portal)
         Assert.Equal(expected, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Published_web_serves_the_documents_assets_fingerprinted_compressed_and_immutable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var web = App("Web").BaseAddress;
+        var html = await Http.GetStringAsync(new Uri(web, "/signin"), ct);
+        // The stylesheets and the preloaded scripts (docs/decisions.md#critical-path), each by its fingerprinted URL.
+        var urls = System.Text.RegularExpressions.Regex.Matches(html, """<link rel="(?:stylesheet|preload)"(?: as="script")? href="(?<url>[^"]+\.(?:css|js))"[^>]*>""")
+            .Select(m => m.Groups["url"].Value).Distinct().ToList();
+        Assert.True(urls.Count >= 5, string.Join(", ", urls));
+
+        foreach (var url in urls)
+        {
+            Assert.Matches(@"\.[a-z0-9]{6,}\.(css|js)$", url);
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(web, "/" + url));
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "br, gzip");
+            using var response = await Http.SendAsync(request, ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("immutable", response.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
+            Assert.NotEmpty(response.Content.Headers.ContentEncoding);
+        }
+    }
+
     private RunningApp App(string app)
     {
         portal.EnsureRunning();

@@ -23,9 +23,11 @@ public static class SessionColumns
     // The proxy has no sort key for auto-stop (the cloud API has none either).
     public static readonly SessionColumn AutoStop = new("autostop", "Auto-stop", null);
 
-    public static IReadOnlyList<SessionColumn> For(bool allWorkspaces) => allWorkspaces
-        ? [Pick, Pin, Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop]
-        : [Pick, Pin, Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
+    // Shared by every circuit: a list asks for its columns on each parameter change, and keeps what it gets.
+    private static readonly IReadOnlyList<SessionColumn> AllWorkspaceColumns = [Pick, Pin, Name, Workspace, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
+    private static readonly IReadOnlyList<SessionColumn> WorkspaceColumns = [Pick, Pin, Name, State, Kind, Queue, Owner, Release, Created, Started, AutoStop];
+
+    public static IReadOnlyList<SessionColumn> For(bool allWorkspaces) => allWorkspaces ? AllWorkspaceColumns : WorkspaceColumns;
 
     /// <summary>Direction a column starts in when first clicked: newest first for times, A→Z otherwise.</summary>
     public static string InitialDirection(string sortKey) =>

@@ -8,7 +8,9 @@ namespace EmrPortal.Web.Components.SessionList;
 /// What a session list shows and how it gets it, without any markup: the query the URL asked for (with "mine"
 /// resolved), one load per distinct (workspace, query) with a newer query cancelling an older load, scan progress
 /// while a cold workspace loads, auto-refresh, and the caller's pins. <see cref="SessionListView"/> renders it and
-/// turns <see cref="UrlParameters"/> into navigation; the URL stays the only source of truth.
+/// turns <see cref="UrlParameters"/> into navigation; the URL stays the only source of truth. What is shown can be
+/// handed over as a <see cref="SessionListSnapshot"/> (prerendered → interactive, paused → resumed circuit), so the
+/// next render of the same URL shows the same rows without asking the proxy again.
 /// </summary>
 public sealed class SessionListState(IProxyClient proxy, PortalUserState user, TimeProvider time) : IDisposable
 {
@@ -112,6 +114,47 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
         if (me is not null) Me = (await me).Value;
         await load;
         if (pins is not null) await pins;
+    }
+
+    /// <summary>What is shown, for persistent component state: the rendered page, or a refusal (403, 404, no cloud
+    /// permission) that a second ask would only repeat; null while loading or after a failure worth retrying. Only the
+    /// rendered page travels: no earlier pages, no snapshot of the workspace.</summary>
+    public SessionListSnapshot? ToSnapshot() =>
+        IsReady && _loadedKey is { } key ? WithinBudget(new(key.Workspace, key.Query, Me, Page!, _pins, Now))
+        : !Loading && Failure is { Kind: ProxyFailureKind.Forbidden or ProxyFailureKind.NotFound or ProxyFailureKind.CloudPermissionDenied }
+          && _requestedKey is { } asked ? new(asked.Workspace, asked.Query, Me, null, _pins, Now, Failure)
+        : null;
+
+    /// <summary>The largest list snapshot handed on (JSON bytes): the state travels through the document and back
+    /// through the circuit's hub, whose message limit it must stay well under. A larger page (up to 200 rows) is
+    /// fetched again by the circuit instead.</summary>
+    public const int MaxSnapshotBytes = 64 * 1024;
+
+    private static SessionListSnapshot? WithinBudget(SessionListSnapshot snapshot) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(snapshot, System.Text.Json.JsonSerializerOptions.Web).Length <= MaxSnapshotBytes ? snapshot : null;
+
+    /// <summary>Shows what an earlier render of this list showed (<see cref="ToSnapshot"/>). A following
+    /// <see cref="SetUrlAsync"/> for the same URL resolves "mine" with the same viewer and so loads nothing.</summary>
+    public void Restore(SessionListSnapshot snapshot)
+    {
+        WorkspaceId = snapshot.WorkspaceId;
+        Query = snapshot.Query;
+        Me = snapshot.Me;
+        Page = snapshot.Page;
+        Failure = snapshot.Failure;
+        Now = snapshot.Now;
+        _requestedKey = (snapshot.WorkspaceId, snapshot.Query);
+        // The earlier render asked for the pins already; when it got none (a failure, or the prerender ran out of time)
+        // this render asks once more, and until then rows show the list's own flag.
+        _pinsRequested = snapshot.Pins is not null;
+        if (snapshot.Pins is { } pins) SetPins([.. pins]);
+        if (snapshot.Page is not { } page) return;
+        _loadedKey = _requestedKey;
+        _lastStates = page.Items.ToDictionary(s => s.SessionClusterId, s => s.State, StringComparer.Ordinal);
+        foreach (var s in page.Items)
+        {
+            if (!string.IsNullOrEmpty(s.State)) _seenStates.Add(s.State);
+        }
     }
 
     public Task RetryAsync()
@@ -272,6 +315,8 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
             return;
         }
         if (ct.IsCancellationRequested) return;
+        // A prerender out of time for the proxy: the list stays loading (persisted as nothing) and the circuit asks.
+        if (result.Failure?.Kind == ProxyFailureKind.Deferred) return;
 
         Loading = false;
         Scan = null;
@@ -359,3 +404,9 @@ public sealed class SessionListState(IProxyClient proxy, PortalUserState user, T
         _refreshCts?.Dispose();
     }
 }
+
+/// <summary>One rendered view of a session list: the URL's (workspace, query) with "mine" resolved, the viewer it was
+/// resolved for, the rendered page (or the refusal shown instead), the pins and when the page arrived. Serialized into
+/// the prerendered document (protected by the framework) and into a paused circuit's state.</summary>
+public sealed record SessionListSnapshot(string? WorkspaceId, SessionQuery Query, MeDto? Me, SessionPageDto? Page, IReadOnlyList<PinDto>? Pins,
+    DateTimeOffset Now, ProxyFailure? Failure = null);

@@ -48,6 +48,32 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
         return LoadAsync();
     }
 
+    /// <summary>What is shown, for persistent component state: the session (never revealed values: those stay in this
+    /// circuit), its timeline, pin and what the caller may do, or the refusal (403, 404, no cloud permission) shown
+    /// instead. Null while loading and after a failure worth retrying.</summary>
+    public SessionDetailSnapshot? ToSnapshot() =>
+        _loadedKey is not { } key || Loading || Revealed ? null
+        : Detail is not null || Failure is { Kind: ProxyFailureKind.Forbidden or ProxyFailureKind.NotFound or ProxyFailureKind.CloudPermissionDenied }
+            ? new(key.Workspace, key.Session, Detail, Failure, Timeline, TimelineFailure, Pinned, CanReveal, CanStartStop, Now)
+        : null;
+
+    /// <summary>Shows what an earlier render of this page showed; a following <see cref="ShowAsync"/> for the same
+    /// session loads nothing.</summary>
+    public void Restore(SessionDetailSnapshot snapshot)
+    {
+        (WorkspaceId, SessionId) = (snapshot.WorkspaceId, snapshot.SessionId);
+        _loadedKey = (snapshot.WorkspaceId, snapshot.SessionId);
+        Detail = snapshot.Detail;
+        Failure = snapshot.Failure;
+        Timeline = snapshot.Timeline;
+        TimelineFailure = snapshot.TimelineFailure;
+        Pinned = snapshot.Pinned;
+        CanReveal = snapshot.CanReveal;
+        CanStartStop = snapshot.CanStartStop;
+        Now = snapshot.Now;
+        Loading = false;
+    }
+
     /// <summary>Loads the session again (retry, or after start/stop: the proxy refreshed its snapshot for it).</summary>
     public async Task LoadAsync()
     {
@@ -77,6 +103,9 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
             return;
         }
         if (cts.IsCancellationRequested) return;
+        var me = await meTask;
+        // A prerender out of time for the proxy: the page stays loading (persisted as nothing) and the circuit asks.
+        if (new[] { result.Failure, timeline.Failure, pins.Failure, me.Failure }.Any(f => f?.Kind == ProxyFailureKind.Deferred)) return;
         Loading = false;
         if (result.Failure?.Kind == ProxyFailureKind.SignInRequired)
         {
@@ -89,9 +118,8 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
         TimelineFailure = timeline.Failure;
         Pinned = pins.Value?.Any(p => p.WorkspaceId == workspaceId && p.SessionClusterId == sessionId) ?? Detail?.Summary.Pinned ?? false;
         Now = time.GetUtcNow();
-        var me = (await meTask).Value;
-        CanReveal = me?.IsAdmin == true;
-        CanStartStop = me?.CanStartStop == true;
+        CanReveal = me.Value?.IsAdmin == true;
+        CanStartStop = me.Value?.CanStartStop == true;
     }
 
     /// <summary>Pins or unpins the session. Returns what was asked and the proxy's failure, if any (nothing changes then).</summary>
@@ -125,3 +153,8 @@ public sealed class SessionDetailState(IProxyClient proxy, PortalUserState user,
         _cts?.Dispose();
     }
 }
+
+/// <summary>One rendered session detail (see <see cref="SessionDetailState.ToSnapshot"/>): serialized into the
+/// prerendered document (protected by the framework) and into a paused circuit's state.</summary>
+public sealed record SessionDetailSnapshot(string WorkspaceId, string SessionId, SessionDetailDto? Detail, ProxyFailure? Failure,
+    SessionTimelineDto? Timeline, ProxyFailure? TimelineFailure, bool Pinned, bool CanReveal, bool CanStartStop, DateTimeOffset Now);
