@@ -100,11 +100,14 @@ internal sealed class LocalApp : IAsyncDisposable
         return app;
     }
 
+    // Generous: on a shared 2-core machine under a load average of 30 a ReadyToRun app still takes over a minute to listen.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
+
     private async Task WaitHealthyAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (deadline.Elapsed < StartTimeout)
         {
             if (_process.HasExited)
             {
@@ -131,7 +134,7 @@ internal sealed class LocalApp : IAsyncDisposable
             await Task.Delay(10, cancellationToken);
         }
 
-        throw new TimeoutException($"{Name} did not answer /health/live within 60 s; see its log.");
+        throw new TimeoutException($"{Name} did not answer /health/live within {StartTimeout.TotalSeconds:F0} s; see its log.");
     }
 
     public async ValueTask DisposeAsync()

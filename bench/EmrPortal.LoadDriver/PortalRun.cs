@@ -83,9 +83,10 @@ internal static class PortalRun
         ["Circuits__PauseHiddenAfter"] = "00:00:00.200",
     };
 
-    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits)
+    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(7));
+        // --memory-only is for working on memory per circuit, often on a busy machine: no timing is taken, so it may wait longer.
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly ? 25 : 7));
         var ct = cts.Token;
         var notes = new List<string>();
         var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "portal") };
@@ -102,6 +103,7 @@ internal static class PortalRun
         // Sign in once (demo sign-in page) and warm everything: the proxy's snapshot of the workspace, the web's code paths.
         Console.WriteLine("Portal: signing in as the demo admin and warming the list page...");
         await using var main = await browser.NewContextAsync(contextOptions);
+        if (memoryOnly) main.SetDefaultTimeout(180_000);
         await main.AddInitScriptAsync(FirstRowObserver);
         var signIn = await main.NewPageAsync();
         await signIn.GotoAsync(list);
@@ -118,9 +120,15 @@ internal static class PortalRun
         // own browser context (one circuit each). First the workspace list ("/", the same layout without the session
         // list: the same-run baseline of what any portal page costs), then the session list.
         Console.WriteLine($"Portal: server memory for {circuits} idle circuits per page (separate browser contexts)...");
-        var baseline = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, "/", "[data-testid='workspace-list'][data-ready='true']", circuits, "baseline", ct);
-        var listMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, list, ListReady, circuits, "list", ct);
-        var pausedMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, list, ListReady, circuits, "paused", ct, pause: true);
+        var baseline = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, "/", "[data-testid='workspace-list'][data-ready='true']", circuits, "baseline", ct);
+        var listMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, list, ListReady, circuits, "list", ct);
+        var pausedMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, list, ListReady, circuits, "paused", ct, pause: true);
+        if (memoryOnly)
+        {
+            // --memory-only: the circuit figures alone (printed above), for working on memory per circuit; no result file.
+            return 0;
+        }
+
         // Navigation → first data row visible, warm (the proxy holds the snapshot; signed in).
         // Timing on a shared machine: wait (bounded) for the load average to settle, record it beside the figures, and
         // repeat the navigations once if they started on a busy machine, keeping the quieter attempt.
@@ -203,10 +211,10 @@ internal static class PortalRun
 
     /// <summary>Opens <paramref name="count"/> idle circuits on <paramref name="path"/> and reads the web process's memory around them.</summary>
     private static async Task<CircuitMemory> MeasureIdleCircuitsAsync(IBrowser browser, BrowserNewContextOptions options, string storage,
-        int webPid, string path, string readySelector, int count, string label, CancellationToken ct, bool pause = false)
+        int webPid, string dumps, string path, string readySelector, int count, string label, CancellationToken ct, bool pause = false)
     {
         var heapBefore = await GcHeapAfterFullGcAsync(webPid, ct);
-        await GcDumpIfAskedAsync(webPid, $"{label}-before", ct);
+        await GcDumpIfAskedAsync(webPid, dumps, $"{label}-before", ct);
         var rssBefore = SoakRun.WorkingSet(webPid);
         var contexts = new List<IBrowserContext>();
         try
@@ -214,20 +222,21 @@ internal static class PortalRun
             for (var i = 0; i < count; i++)
             {
                 var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = options.BaseURL, ViewportSize = options.ViewportSize, StorageState = storage });
+                context.SetDefaultTimeout(180_000);
                 contexts.Add(context);
                 var page = await context.NewPageAsync();
                 await page.GotoAsync(path);
-                await page.Locator(readySelector).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+                await page.Locator(readySelector).First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 180_000 });
                 if (pause)
                 {
                     await page.EvaluateAsync(HideTab);
-                    await page.Locator("html[data-circuit='paused']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+                    await page.Locator("html[data-circuit='paused']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 180_000 });
                 }
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var heapAfter = await GcHeapAfterFullGcAsync(webPid, ct);
-            await GcDumpIfAskedAsync(webPid, $"{label}-after", ct);
+            await GcDumpIfAskedAsync(webPid, dumps, $"{label}-after", ct);
             var rssAfter = SoakRun.WorkingSet(webPid);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {path}: GC heap {heapBefore / 1048576.0:F1} MB → {heapAfter / 1048576.0:F1} MB = {(heapAfter - heapBefore) / 1024.0 / count:F0} KB per circuit; working set {(rssAfter - rssBefore) / 1024.0 / count:F0} KB per circuit"));
@@ -324,9 +333,10 @@ internal static class PortalRun
 
     /// <summary>
     /// When <c>EMRPORTAL_BENCH_GCDUMP</c> names a dotnet-gcdump executable, writes the web process's heap next to the
-    /// results (before/after the idle circuits), so a regression in memory per circuit can be diffed by type.
+    /// portal logs (before/after the idle circuits), so memory per circuit can be diffed by type
+    /// (<c>dotnet-gcdump report -t heapstat</c> on each, then subtract).
     /// </summary>
-    private static async Task GcDumpIfAskedAsync(int processId, string label, CancellationToken ct)
+    private static async Task GcDumpIfAskedAsync(int processId, string directory, string label, CancellationToken ct)
     {
         var tool = Environment.GetEnvironmentVariable("EMRPORTAL_BENCH_GCDUMP");
         if (string.IsNullOrEmpty(tool))
@@ -334,7 +344,7 @@ internal static class PortalRun
             return;
         }
 
-        var output = Path.Combine(Path.GetTempPath(), $"emrportal-web-{label}.gcdump");
+        var output = Path.Combine(directory, $"web-{label}.gcdump");
         using var dump = Process.Start(new ProcessStartInfo(tool, ["collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", output]) { RedirectStandardOutput = true })!;
         await dump.WaitForExitAsync(ct);
         Console.WriteLine($"  heap dump ({label}): {output}");

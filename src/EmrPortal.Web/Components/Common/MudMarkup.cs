@@ -39,6 +39,10 @@ public static class MudMarkup
         builder.CloseElement();
     };
 
+    /// <summary>The classes <c>MudButton Variant="Text" Size="Small" Color="…"</c> renders on its button (or link).</summary>
+    public static string TextButtonClass(Color color) =>
+        $"mud-button-root mud-button mud-button-text mud-button-text-{ColorName(color)} mud-button-text-size-small mud-ripple";
+
     /// <summary>The classes <c>MudIconButton Size="Small" Color="…"</c> renders on its button.</summary>
     public static string IconButtonClass(Color color) => color == Color.Default
         ? "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small"

@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using EmrPortal.Contracts;
+using EmrPortal.Web.Components.Layout;
+using EmrPortal.Web.Components.Pages;
+using EmrPortal.Web.Components.SessionList;
+using EmrPortal.Web.Services;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
+
+namespace EmrPortal.Web.Tests;
+
+/// <summary>
+/// What an idle circuit keeps, as structure (the bytes are the bench's business, docs/benchmarks.md): closed menus
+/// render none of their items, a list keeps no row of a page it left, and what every circuit shows alike (column
+/// definitions, the theme's style sheet) is one shared instance rather than a copy per circuit.
+/// </summary>
+public sealed class LeanCircuitTests : PortalTestContext
+{
+    private IRenderedComponent<IComponent> RenderListWithProvider()
+    {
+        Navigation.NavigateTo("/workspaces/w-analytics/sessions");
+        AsAdmin();
+        var host = Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<UserMenu>(1);
+            b.CloseComponent();
+            b.OpenComponent<WorkspaceSessions>(2);
+            b.AddAttribute(3, nameof(WorkspaceSessions.WorkspaceId), "w-analytics");
+            b.CloseComponent();
+        });
+        host.WaitForAssertion(() => Assert.Equal("true", host.Find("[data-testid=session-list]").GetAttribute("data-ready")));
+        host.WaitForAssertion(() => Assert.Equal("true", host.Find("[data-testid=saved-views]").GetAttribute("data-ready")));
+        return host;
+    }
+
+    [Fact]
+    public void Closed_menus_render_none_of_their_items_until_opened()
+    {
+        Proxy.Views.Add(new(Guid.NewGuid(), "w-analytics", "Failing ETL", "state=Failed", "admin", FakeProxyClient.T0));
+        var host = RenderListWithProvider();
+
+        // The user menu, the saved views and the column chooser are closed: their contents are not in the page.
+        Assert.Empty(host.FindAll("[data-testid=user-menu-panel]"));
+        Assert.Empty(host.FindAll("[data-testid=views-panel]"));
+        Assert.Empty(host.FindAll("[data-testid=saved-view]"));
+        Assert.Empty(host.FindAll("[data-testid^=column-toggle-]"));
+        Assert.DoesNotContain(host.FindComponents<MudCheckBox<bool>>(), _ => true);
+        // Nor is a dialog: "Save view" creates its dialog only when clicked.
+        Assert.Empty(host.FindComponents<MudDialog>());
+
+        host.Find("[data-testid=column-chooser] button").Click();
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("input[data-testid=column-toggle-queue]")));
+        Assert.Empty(host.FindAll("[data-testid=views-panel]"));
+
+        host.Find("[data-testid=views-menu] button").Click();
+        host.WaitForAssertion(() => Assert.Contains("Failing ETL", host.Find("[data-testid=views-panel]").TextContent));
+    }
+
+    [Fact]
+    public async Task Column_definitions_are_one_instance_shared_by_every_circuit()
+    {
+        await using var other = new SecondCircuit();
+        var mine = RenderListWithProvider().FindComponent<SessionTable>().Instance.Columns;
+        var theirs = other.RenderList().Instance.Columns;
+
+        Assert.Same(mine, theirs);
+        Assert.Same(SessionColumns.For(allWorkspaces: false), mine);
+    }
+
+    [Fact]
+    public async Task Theme_style_sheet_is_MudBlazors_and_built_once_for_every_circuit()
+    {
+        var mud = Render<MudThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme));
+        var ours = Render<PortalThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme));
+        var shared = PortalThemeProvider.Shared(dark: false);
+
+        Assert.NotNull(shared);
+        Assert.Equal(mud.Markup, ours.Markup);
+        Assert.Contains("--mud-palette-primary", ours.Markup, StringComparison.Ordinal);
+
+        // Another circuit (and the dark mode) renders from the shared strings: no rebuild, no copy.
+        await using var other = new SecondCircuit();
+        other.Render<PortalThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme));
+        Assert.Same(shared, PortalThemeProvider.Shared(dark: false));
+
+        var dark = Render<PortalThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme).Add(x => x.IsDarkMode, true));
+        var mudDark = Render<MudThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme).Add(x => x.IsDarkMode, true));
+        Assert.Equal(mudDark.Markup, dark.Markup);
+        Assert.NotEqual(ours.Markup, dark.Markup);
+        Assert.NotNull(PortalThemeProvider.Shared(dark: true));
+    }
+
+    [Fact]
+    public void Theme_provider_refuses_a_theme_it_does_not_share()
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => Render<PortalThemeProvider>(p => p.Add(x => x.Theme, new MudTheme())));
+        Assert.Contains(nameof(PortalTheme), ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Navigation_links_are_markup_with_the_classes_of_a_small_text_MudButton()
+    {
+        AsAdmin();
+        var mud = Render<MudButton>(p => p.Add(x => x.Href, "/sessions").Add(x => x.Color, Color.Inherit).Add(x => x.Size, Size.Small).AddChildContent("Sessions"));
+        var nav = Render<PortalNav>();
+
+        nav.WaitForAssertion(() => Assert.NotEmpty(nav.FindAll("[data-testid=nav-audit]")));
+        var link = nav.Find("a[data-testid=nav-sessions]");
+        Assert.Equal("/sessions", link.GetAttribute("href"));
+        Assert.Equal(Classes(mud.Find("a")), Classes(link));
+        Assert.Equal(mud.Find("a .mud-button-label").TextContent, link.QuerySelector(".mud-button-label")!.TextContent);
+        // Four links and not one component for them.
+        Assert.Empty(nav.FindComponents<MudButton>());
+    }
+
+    private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];
+
+    /// <summary>A second, independent circuit (its own services and renderer) beside the test's.</summary>
+    private sealed class SecondCircuit : PortalTestContext
+    {
+        public IRenderedComponent<SessionTable> RenderList()
+        {
+            Navigation.NavigateTo("/workspaces/w-analytics/sessions");
+            var cut = Render<WorkspaceSessions>(p => p.Add(x => x.WorkspaceId, "w-analytics"));
+            cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[data-testid=session-list]").GetAttribute("data-ready")));
+            return cut.FindComponent<SessionTable>();
+        }
+    }
+}
+
+/// <summary>The list's state keeps the rendered page only: a page it moved away from is unreachable from it.</summary>
+public sealed class SessionListStateFootprintTests : IDisposable
+{
+    private const string Ws = "w-analytics";
+
+    private readonly FakeProxyClient _proxy = new();
+    private readonly FakeTimeProvider _time = new(FakeProxyClient.T0);
+    private readonly SessionListState _state;
+
+    public SessionListStateFootprintTests()
+    {
+        // Fresh objects per request (as the real client deserializes them), 25 rows of 320.
+        _proxy.Sessions = (ws, q, _) => ProxyResult<SessionPageDto>.Success(
+            FakeProxyClient.Page(q, [.. FakeProxyClient.Sample(ws!, 25).Select(s => s with { SessionClusterId = $"{s.SessionClusterId}-p{q.Page}" })], total: 320));
+        _state = new SessionListState(_proxy, new PortalUserState(_proxy, new Viewer()), _time);
+    }
+
+    public void Dispose() => _state.Dispose();
+
+    [Fact]
+    public async Task After_paging_the_list_state_holds_only_the_current_pages_rows()
+    {
+        var earlier = new List<WeakReference>();
+        for (var page = 1; page <= 3; page++)
+        {
+            earlier.AddRange(await ShowPageAsync(page));
+        }
+        var current = await ShowPageAsync(4);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        // Pages 1–3 (the page objects and each of their rows) are gone; page 4 is what the state shows and persists.
+        Assert.All(earlier, w => Assert.False(w.IsAlive));
+        Assert.All(current, w => Assert.True(w.IsAlive));
+        Assert.All(_state.Page!.Items, s => Assert.EndsWith("-p4", s.SessionClusterId, StringComparison.Ordinal));
+        Assert.Equal(25, _state.ToSnapshot()!.Page!.Items.Count);
+        Assert.Same(_state.Page, _state.ToSnapshot()!.Page);
+    }
+
+    // Not inlined: the page objects must not stay reachable from this method's frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task<List<WeakReference>> ShowPageAsync(int page)
+    {
+        await _state.SetUrlAsync(Ws, new SessionQuery { Page = page }, mineChoice: false);
+        Assert.True(_state.IsReady);
+        var shown = _state.Page!;
+        return [new WeakReference(shown), .. shown.Items.Select(s => new WeakReference(s))];
+    }
+
+    private sealed class Viewer : ICircuitUserAccessor
+    {
+        public ClaimsPrincipal User { get; } = new(new ClaimsIdentity([new Claim("oid", "viewer")], "test"));
+    }
+}
