@@ -188,8 +188,8 @@ public sealed class HostileInputCorpusTests(HostileInputCorpusTests.Host host) :
 
         // Never reflected as markup or script; never a header split. A prerendered page may show the value as escaped
         // text (the search box shows what was searched): "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" is text, not
-        // markup, so the needles are what only unescaped output contains.
-        foreach (var needle in new[] { "<script>alert", "<img src=x", "href=\"javascript:", "src=\"javascript:" })
+        // markup, so the needles are what only unescaped output contains (a tag, a script URL, an attribute break-out).
+        foreach (var needle in new[] { "<script>alert", "<img src=x", "href=\"javascript:", "src=\"javascript:", "\" onerror=alert", "' onerror=alert" })
         {
             Assert.False(body.Contains(needle, StringComparison.OrdinalIgnoreCase), $"{what} reflects {needle}");
         }
