@@ -10,17 +10,6 @@ using Microsoft.Extensions.Options;
 namespace EmrPortal.Proxy.Snapshots;
 
 /// <summary>
-/// A snapshot as served to one request: <see cref="Stale"/> when it is older than its fresh TTL, <see cref="Revalidating"/>
-/// when a refresh was running or started for it, and <see cref="Failure"/> only when the last refresh failed.
-/// </summary>
-internal readonly record struct SnapshotResult(Snapshot Snapshot, bool Stale)
-{
-    public bool Revalidating { get; init; }
-
-    public RefreshFailureDto? Failure { get; init; }
-}
-
-/// <summary>
 /// Owns the per-workspace snapshots. Single-flight: at most one scan per workspace runs at a time and every caller
 /// shares it. Stale-while-revalidate: past the fresh TTL the old snapshot is served (stale=true) while one background
 /// refresh runs on the application's lifetime token, never on a caller's. Upstream failures keep the last good
@@ -241,51 +230,8 @@ internal sealed partial class SnapshotStore(
         return started;
     }
 
-    /// <summary>Adds what went wrong, if the last refresh failed: since when (first failure of the streak) and why.</summary>
-    private static SnapshotResult Describe(Entry entry, SnapshotResult result)
-    {
-        lock (entry.Gate)
-        {
-            return entry is { LastError: { } error, LastFailure: { } last, FailingSince: { } since }
-                ? result with { Failure = new RefreshFailureDto(entry.WorkspaceId, since, last, RefreshFailureCause.Of(error)) }
-                : result;
-        }
-    }
-
     private SnapshotResult Judge(Snapshot snapshot, DateTimeOffset now) =>
         new(snapshot, now - snapshot.AsOf >= options.CurrentValue.FreshTtlFor(snapshot.UpstreamPages));
-
-    /// <summary>Hands a new snapshot to the observers (the timeline recorder); one failing observer never fails a scan.</summary>
-    private void Notify(Snapshot snapshot)
-    {
-        foreach (var observer in _observers)
-        {
-            try
-            {
-                observer.OnPublished(snapshot);
-            }
-            catch (Exception ex)
-            {
-                LogObserverFailed(logger, snapshot.WorkspaceId, ex.GetType().Name);
-            }
-        }
-    }
-
-    /// <summary>Tells the observers a refresh failed (workspace-level notifications); never fails the caller.</summary>
-    private void NotifyFailed(string workspaceId, Exception error)
-    {
-        foreach (var observer in _observers)
-        {
-            try
-            {
-                observer.OnRefreshFailed(workspaceId, error);
-            }
-            catch (Exception ex)
-            {
-                LogObserverFailed(logger, workspaceId, ex.GetType().Name);
-            }
-        }
-    }
 
     private TimeSpan RetryAfter(Entry entry, DateTimeOffset now)
     {
