@@ -124,7 +124,7 @@ public sealed class SessionListTests(PortalFixture portal, BrowserFixture browse
     }
 
     [Fact]
-    public async Task List_page_screenshot_is_saved_as_a_test_artifact_and_for_the_readme()
+    public async Task List_page_screenshot_is_saved_as_a_test_artifact()
     {
         var page = await OpenAsync("admin", ListPath);
         await Assertions.Expect(page.Locator("[data-testid='session-row']")).ToHaveCountAsync(25);
@@ -132,13 +132,6 @@ public sealed class SessionListTests(PortalFixture portal, BrowserFixture browse
         var path = await PortalBrowser.ScreenshotAsync(page, "session-list");
 
         Assert.True(new FileInfo(path).Length > 20_000, "the screenshot is suspiciously small");
-        // README shows docs/screenshots/session-list.png; refreshed on request so test runs do not churn the repository.
-        var docs = Path.Combine(RepositoryPaths.Docs, "screenshots", "session-list.png");
-        if (!File.Exists(docs) || Environment.GetEnvironmentVariable("EMRPORTAL_UPDATE_DOCS_SCREENSHOTS") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
-            File.Copy(path, docs, overwrite: true);
-        }
     }
 
     private async Task<JsonNode?> ProxyPageAsync(string query)

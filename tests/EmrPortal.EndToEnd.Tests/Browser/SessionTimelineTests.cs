@@ -60,13 +60,6 @@ public sealed class SessionTimelineTests(PortalFixture portal, BrowserFixture br
         await Assertions.Expect(items).ToHaveCountAsync(transitions.Count);
 
         var path = await PortalBrowser.ScreenshotAsync(page, "session-timeline");
-        // docs/portal.md shows the detail page with a real timeline; refreshed on request so runs don't churn the repo.
-        var docs = Path.Combine(RepositoryPaths.Docs, "screenshots", "session-detail.png");
-        if (!File.Exists(docs) || Environment.GetEnvironmentVariable("EMRPORTAL_UPDATE_DOCS_SCREENSHOTS") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
-            File.Copy(path, docs, overwrite: true);
-        }
 
         // The list shows the change too, and how long the session has been in its new state.
         var list = await OpenAsync("admin", $"/workspaces/{Workspace}/sessions?state=Stopped&pageSize=100");
