@@ -65,6 +65,9 @@ public sealed class AuthorizationMatrixTests(HostileInputFixture fixture) : ApiT
             ["DELETE /api/v1/notifications/mutes/{muteId:guid}"] = ([401, 404, 404, 404, 404], null),
             ["GET /api/v1/notifications/dead-letters"] = ([401, 200, 403, 403, 403], null),
             ["POST /api/v1/notifications/dead-letters/{deliveryId:long}/retry"] = ([401, 404, 403, 403, 403], null),
+            // Issue 17: the caller's own column choice (no body: 400 for anyone signed in).
+            ["GET /api/v1/me/preferences/columns"] = ([401, 200, 200, 200, 200], null),
+            ["PUT /api/v1/me/preferences/columns"] = ([401, 400, 400, 400, 400], null),
             ["GET /openapi/{documentName}.json"] = ([200, 200, 200, 200, 200], null),
             ["* /health/live"] = ([200, 200, 200, 200, 200], null),
             ["* /health/ready"] = ([200, 200, 200, 200, 200], null),
