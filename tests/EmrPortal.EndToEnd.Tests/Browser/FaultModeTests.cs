@@ -29,14 +29,16 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         var rejectedBefore = await RejectedCallsAsync();
         await using (await Portal.EmulatorAdmin.ChangeFaultsAsync(f => f["errorRate"] = 1.0, Ct))
         {
-            // Both must hold: the emulator has refused a refresh, and the proxy still answers with the old data marked
-            // stale (with a 2 s TTL the data can be stale from a normal revalidation before any fault is injected).
+            // All must hold: the emulator has refused a refresh, and the proxy still answers with the old data marked
+            // stale and reports the failed refresh (with a 2 s TTL the data can be stale from a normal revalidation
+            // before any fault is injected, which shows only a quiet "refreshing…", not the banner).
             await WaitUntilProxyServesStaleAfterFaultsAsync(ListApi, rejectedBefore);
 
             await page.ReloadAsync();
             await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(fresh));
 
             await Assertions.Expect(page.Locator("[data-testid='stale-banner']")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-testid='stale-banner']")).ToHaveAttributeAsync("data-cause", "Unavailable");
             await Assertions.Expect(page.Locator("[data-testid='error-view']")).ToHaveCountAsync(0);
             await PortalBrowser.ScreenshotAsync(page, "session-list-stale");
         }
@@ -56,7 +58,7 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
             var (status, body) = await Portal.ProxyApi.GetAsync("admin", listApi, Ct);
             Assert.Equal(200, status);
             faulted = faulted || await RejectedCallsAsync() > rejectedBefore;
-            if (faulted && body!["stale"]!.GetValue<bool>())
+            if (faulted && body!["stale"]!.GetValue<bool>() && body["refreshFailure"] is not null)
             {
                 return;
             }
@@ -65,7 +67,7 @@ public sealed class FaultModeTests(PortalFixture portal, BrowserFixture browser)
         }
 
         Assert.Fail(faulted
-            ? "The proxy never reported stale data while the emulator failed every call."
+            ? "The proxy never reported stale data and a failed refresh while the emulator failed every call."
             : "The emulator injected no fault, so stale data would have another cause.");
     }
 }
