@@ -267,6 +267,15 @@ internal sealed class RecordingHandler(UpstreamCalls calls, Func<HttpResponseMes
     {
         var action = request.Headers.TryGetValues("x-acs-action", out var v) ? v.First() : "?";
         var response = await base.SendAsync(request, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // TestServer completes a cancelled request with whatever the app left (the emulator answers nothing to a
+            // client that went away: an empty 200 whose body throws "The client aborted the request."). A socket
+            // transport fails the send with a cancellation instead, which the client's attempt timeout recognises.
+            response.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         if (rewrite is not null)
         {
             await rewrite(response);
