@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using EmrPortal.Web.Services;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EmrPortal.Web.Tests;
@@ -312,7 +313,12 @@ public sealed partial class SecurityHeadersTests(WebHostFixture factory) : IClas
         {
             b.UseSetting("Authentication:IdleTimeout", idle);
             b.UseSetting("Authentication:AbsoluteTimeout", absolute);
-            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
+            // Pages prerender with proxy calls whose retries and budget run on this clock, which only moves when the
+            // test says: the session-lifetime tests answer them from memory (what they test is the cookie, not the proxy).
+            b.ConfigureTestServices(s => s
+                .AddSingleton<TimeProvider>(clock)
+                .AddScoped<IProxyClient>(_ => new FakeProxyClient())
+                .AddScoped<INotificationsClient>(_ => new FakeNotificationsClient()));
         });
 
     internal static async Task SignInAsync(HttpClient client, string user)
