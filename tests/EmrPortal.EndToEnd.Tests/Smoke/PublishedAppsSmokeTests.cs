@@ -72,7 +72,12 @@ public sealed class PublishedAppsSmokeTests(PortalFixture portal)
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("immutable", response.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
-            Assert.NotEmpty(response.Content.Headers.ContentEncoding);
+            // The SDK maps a package's fingerprinted URL (MudBlazor's) without compressed variants; the portal's own
+            // assets and the framework's are served compressed (docs/decisions.md#critical-path).
+            if (!url.StartsWith("_content/", StringComparison.Ordinal))
+            {
+                Assert.True(response.Content.Headers.ContentEncoding.Count > 0, $"{url} is served uncompressed");
+            }
         }
     }
 
