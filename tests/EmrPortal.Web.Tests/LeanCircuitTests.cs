@@ -4,6 +4,7 @@ using EmrPortal.Contracts;
 using EmrPortal.Web.Components.Layout;
 using EmrPortal.Web.Components.Pages;
 using EmrPortal.Web.Components.SessionList;
+using EmrPortal.Web.Components.Sessions;
 using EmrPortal.Web.Services;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Time.Testing;
@@ -115,6 +116,77 @@ public sealed class LeanCircuitTests : PortalTestContext
         Assert.Equal(mud.Find("a .mud-button-label").TextContent, link.QuerySelector(".mud-button-label")!.TextContent);
         // Four links and not one component for them.
         Assert.Empty(nav.FindComponents<MudButton>());
+    }
+
+    [Fact]
+    public void Workspace_state_counts_are_markup_with_the_classes_of_an_outlined_small_MudChip()
+    {
+        Proxy.Workspaces.Add(new("w-analytics", "Analytics", "RUNNING", null, null, null, null,
+            new Dictionary<string, int> { ["Running"] = 3, ["Failed"] = 1, ["Stopped"] = 12 }, 16) { ScanState = ScanStates.Ready });
+        var mud = Render<MudChip<string>>(p => p.Add(x => x.Size, Size.Small).Add(x => x.Color, SessionStateChip.ColorOf("Failed"))
+            .Add(x => x.Variant, Variant.Outlined).AddChildContent("Failed 1"));
+
+        var home = Render<Home>();
+        home.WaitForAssertion(() => Assert.Equal("true", home.Find("[data-testid=workspace-list]").GetAttribute("data-ready")));
+
+        var links = home.FindAll("a.state-count");
+        Assert.Equal(["Failed 1", "Running 3", "Stopped 12"], links.Select(a => a.TextContent.Trim()));
+        Assert.Equal("/workspaces/w-analytics/sessions?state=Failed", links[0].GetAttribute("href"));
+        Assert.Equal(Classes(mud.Find(".mud-chip")), Classes(links[0].QuerySelector(".mud-chip")!));
+        Assert.Equal("Failed 1", links[0].QuerySelector(".mud-chip-content")!.TextContent);
+        // A chip per workspace and state was most of the page's components: none is a component now.
+        Assert.Empty(home.FindComponents<MudChip<string>>());
+    }
+
+    [Fact]
+    public void App_bar_icon_buttons_are_markup_with_the_classes_of_a_MudIconButton()
+    {
+        var mud = Render<MudIconButton>(p => p.Add(x => x.Icon, Icons.Material.Filled.DarkMode).Add(x => x.Color, Color.Inherit));
+        var mudLink = Render<MudIconButton>(p => p.Add(x => x.Icon, Icons.Material.Outlined.Notifications).Add(x => x.Color, Color.Inherit).Add(x => x.Href, "/notifications"));
+        var toggled = false;
+        var toggle = Render<ThemeToggle>(p => p.Add(x => x.Dark, false).Add(x => x.DarkChanged, (bool dark) => toggled = dark));
+        var bell = Render<EmrPortal.Web.Components.Notifications.NotificationBell>();
+        bell.WaitForAssertion(() => Assert.Equal("0", bell.Find("[data-testid=notification-bell]").GetAttribute("data-count")));
+
+        var button = toggle.Find("button[data-testid=theme-toggle]");
+        Assert.Equal(Classes(mud.Find("button")), Classes(button));
+        Assert.Equal(Classes(mud.Find("button svg")), Classes(button.QuerySelector("svg")!));
+        Assert.Equal(Classes(mud.Find("button > span")), Classes(button.QuerySelector("span")!));
+        var link = bell.Find("a[data-testid=notification-bell-button]");
+        Assert.Equal(Classes(mudLink.Find("a")), Classes(link));
+        Assert.Equal(Classes(mudLink.Find("a svg")), Classes(link.QuerySelector("svg")!));
+
+        // Still a button that does its job, and not one MudBlazor component for either.
+        button.Click();
+        Assert.True(toggled);
+        Assert.Empty(toggle.FindComponents<MudIconButton>());
+        Assert.Empty(bell.FindComponents<MudIconButton>());
+        Assert.Empty(bell.FindComponents<MudBadge>());
+        Assert.Empty(bell.FindAll("[data-testid=notification-bell-badge]"));
+    }
+
+    [Fact]
+    public void Bell_badge_markup_has_the_classes_of_the_MudBadge_it_replaces()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            NotificationsApi.Add("w-analytics", $"sc-{i:000}", "etl failed");
+        }
+        var mud = Render<MudBadge>(p => p.Add(x => x.Content, 120).Add(x => x.Visible, true).Add(x => x.Max, 99).Add(x => x.Color, Color.Error)
+            .Add(x => x.Overlap, true).Add(x => x.Bordered, true).Add(x => x.Class, "notification-badge").AddChildContent("<a></a>"));
+
+        var bell = Render<EmrPortal.Web.Components.Notifications.NotificationBell>();
+        bell.WaitForAssertion(() => Assert.Equal("120", bell.Find("[data-testid=notification-bell]").GetAttribute("data-count")));
+
+        var badge = bell.Find("[data-testid=notification-bell-badge]");
+        Assert.Equal(mud.Find(".mud-badge").TextContent.Trim(), badge.TextContent);
+        Assert.Equal("99+", badge.TextContent);
+        Assert.Equal(Classes(mud.Find(".mud-badge")), Classes(badge));
+        Assert.Equal(Classes(mud.Find(".mud-badge-wrapper")), Classes(badge.ParentElement!));
+        Assert.Equal(Classes(mud.Find(".mud-badge-root")), Classes(bell.Find(".mud-badge-root")));
+        // The count is announced once, by the bell's own status (the badge is hidden from screen readers).
+        Assert.Equal("true", badge.GetAttribute("aria-hidden"));
+        Assert.Equal("120 unread notifications", bell.Find("[data-testid=notification-bell-status]").TextContent);
     }
 
     private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];

@@ -44,15 +44,32 @@ public static class MudMarkup
         $"mud-button-root mud-button mud-button-text mud-button-text-{ColorName(color)} mud-button-text-size-small mud-ripple";
 
     /// <summary>The classes <c>MudIconButton Size="Small" Color="…"</c> renders on its button.</summary>
-    public static string IconButtonClass(Color color) => color == Color.Default
-        ? "mud-button-root mud-icon-button mud-ripple mud-ripple-icon mud-icon-button-size-small"
-        : $"mud-button-root mud-icon-button mud-{ColorName(color)}-text hover:mud-{ColorName(color)}-hover mud-ripple mud-ripple-icon mud-icon-button-size-small";
+    public static string IconButtonClass(Color color) => IconButtonClass(color, Size.Small);
 
-    private static void WriteIcon(RenderTreeBuilder builder, string svg, Color color, string? extraClass)
+    /// <summary>The classes <c>MudIconButton Size="…" Color="…"</c> renders on its button (or link).</summary>
+    public static string IconButtonClass(Color color, Size size)
+    {
+        var colorClass = color == Color.Default ? null : $" mud-{ColorName(color)}-text hover:mud-{ColorName(color)}-hover";
+        var sizeClass = size == Size.Medium ? null : $" mud-icon-button-size-{SizeName(size)}";
+        return $"mud-button-root mud-icon-button{colorClass} mud-ripple mud-ripple-icon{sizeClass}";
+    }
+
+    /// <summary>The inside of a <c>MudIconButton</c> (its label span and icon) for <paramref name="size"/>.</summary>
+    public static RenderFragment IconButtonLabel(string svg, Size size) => builder =>
+    {
+        builder.OpenElement(0, "span");
+        builder.AddAttribute(1, "class", "mud-icon-button-label");
+        builder.OpenRegion(2);
+        WriteIcon(builder, svg, Color.Default, null, size);
+        builder.CloseRegion();
+        builder.CloseElement();
+    };
+
+    private static void WriteIcon(RenderTreeBuilder builder, string svg, Color color, string? extraClass, Size size = Size.Small)
     {
         builder.OpenElement(0, "svg");
         var colorClass = color == Color.Default ? null : $" mud-{ColorName(color)}-text";
-        builder.AddAttribute(1, "class", $"mud-icon-root mud-svg-icon{colorClass} mud-icon-size-small{(extraClass is null ? null : " " + extraClass)}");
+        builder.AddAttribute(1, "class", $"mud-icon-root mud-svg-icon{colorClass} mud-icon-size-{SizeName(size)}{(extraClass is null ? null : " " + extraClass)}");
         builder.AddAttribute(2, "focusable", "false");
         builder.AddAttribute(3, "viewBox", "0 0 24 24");
         builder.AddAttribute(4, "aria-hidden", "true");
@@ -60,6 +77,13 @@ public static class MudMarkup
         builder.AddMarkupContent(5, svg);
         builder.CloseElement();
     }
+
+    private static string SizeName(Size size) => size switch
+    {
+        Size.Medium => "medium",
+        Size.Large => "large",
+        _ => "small",
+    };
 
     private static string VariantClass(Variant variant) => variant switch
     {
