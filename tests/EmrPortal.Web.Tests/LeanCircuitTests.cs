@@ -122,7 +122,8 @@ public sealed class LeanCircuitTests : PortalTestContext
     public void Workspace_state_counts_are_markup_with_the_classes_of_an_outlined_small_MudChip()
     {
         Proxy.Workspaces.Add(new("w-analytics", "Analytics", "RUNNING", null, null, null, null,
-            new Dictionary<string, int> { ["Running"] = 3, ["Failed"] = 1, ["Stopped"] = 12 }, 16) { ScanState = ScanStates.Ready });
+            new Dictionary<string, int> { ["Running"] = 3, ["Failed"] = 1, ["Stopped"] = 12 }, 16)
+        { ScanState = ScanStates.Ready });
         var mud = Render<MudChip<string>>(p => p.Add(x => x.Size, Size.Small).Add(x => x.Color, SessionStateChip.ColorOf("Failed"))
             .Add(x => x.Variant, Variant.Outlined).AddChildContent("Failed 1"));
 
