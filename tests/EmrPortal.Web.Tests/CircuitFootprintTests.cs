@@ -100,3 +100,40 @@ public sealed class CircuitFootprintTests : PortalTestContext
 
     private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];
 }
+
+/// <summary>
+/// Blazor keeps two render-tree buffers per component (this render and the last), each grown by doubling to hold the
+/// component's frames and never shrunk while the component lives. The session table's rows are one component's frames
+/// (MudSimpleTable renders them as its child content), so their count decides whether an idle list circuit holds two
+/// 2,048-frame buffers (80 KB each) or two 4,096-frame ones (160 KB each).
+/// </summary>
+public sealed class RenderFrameBudgetTests : PortalTestContext
+{
+#pragma warning disable BL0006 // counting the framework's render-tree frames is the point of this test
+    private static int Frames(RenderFragment fragment)
+    {
+        using var builder = new Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder();
+        fragment(builder);
+        return builder.GetFrames().Count;
+    }
+#pragma warning restore BL0006
+
+    [Fact]
+    public void A_25_row_page_of_the_session_table_stays_within_a_4096_frame_buffer()
+    {
+        var rows = FakeProxyClient.Sample("w-analytics", 25).Select((s, i) => s with
+        {
+            ReleaseOutdated = i % 4 == 0,
+            NoLongerListed = i % 5 == 0,
+            AutoStopEnabled = i % 3 == 0 ? false : s.AutoStopEnabled,
+            StateSince = FakeProxyClient.T0.AddMinutes(-i),
+        }).ToList();
+        var cut = Render<SessionTable>(p => p.Add(x => x.Items, rows).Add(x => x.Columns, SessionColumns.For(allWorkspaces: false))
+            .Add(x => x.Now, FakeProxyClient.T0).Add(x => x.Caption, "Sessions").Add(x => x.Picked, new HashSet<string>())
+            .Add(x => x.PinnedKeys, new HashSet<string>()).Add(x => x.FromUrl, "/workspaces/w-analytics/sessions?pageSize=25&sort=name&dir=asc"));
+
+        Assert.Equal(25, cut.FindAll("[data-testid=session-row]").Count);
+        var frames = Frames(cut.FindComponent<MudSimpleTable>().Instance.ChildContent!);
+        Assert.InRange(frames, 1, 4096);
+    }
+}

@@ -190,6 +190,68 @@ public sealed class LeanCircuitTests : PortalTestContext
         Assert.Equal("120 unread notifications", bell.Find("[data-testid=notification-bell-status]").TextContent);
     }
 
+    [Fact]
+    public void Home_heading_and_all_sessions_link_are_markup_with_the_classes_of_MudText_and_MudButton()
+    {
+        var mudText = Render<MudText>(p => p.Add(x => x.Typo, Typo.h5).Add(x => x.HtmlTag, "h1").AddChildContent("Your workspaces"));
+        var mudButton = Render<MudButton>(p => p.Add(x => x.Href, "/sessions").Add(x => x.Variant, Variant.Outlined)
+            .Add(x => x.StartIcon, Icons.Material.Filled.List).AddChildContent("All sessions"));
+        Proxy.Workspaces.Add(new("w-analytics", "Analytics", "RUNNING", null, null, null, null,
+            new Dictionary<string, int> { ["Running"] = 3 }, 3)
+        { ScanState = ScanStates.Ready });
+
+        var home = Render<Home>();
+        home.WaitForAssertion(() => Assert.Equal("true", home.Find("[data-testid=workspace-list]").GetAttribute("data-ready")));
+
+        Assert.Equal(Classes(mudText.Find("h1")), Classes(home.Find("h1")));
+        var link = home.Find("a[data-testid=all-sessions-link]");
+        Assert.Equal("/sessions", link.GetAttribute("href"));
+        Assert.Equal(Classes(mudButton.Find("a")), Classes(link));
+        Assert.Equal(Classes(mudButton.Find("a .mud-button-label")), Classes(link.QuerySelector(".mud-button-label")!));
+        Assert.Equal(Classes(mudButton.Find("a .mud-button-icon-start")), Classes(link.QuerySelector(".mud-button-icon-start")!));
+        Assert.Equal(Classes(mudButton.Find("a svg")), Classes(link.QuerySelector("svg")!));
+        Assert.Equal(mudButton.Find("a").TextContent.Trim(), link.TextContent.Trim());
+        Assert.Empty(home.FindComponents<MudButton>());
+        Assert.Empty(home.FindComponents<MudText>());
+    }
+
+    [Fact]
+    public void Layout_keeps_its_closed_drawer_empty_and_its_app_bar_free_of_icon_components()
+    {
+        var layout = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p>page</p>"))));
+        layout.WaitForAssertion(() => Assert.NotEmpty(layout.FindAll("[data-testid=portal-nav]")));
+
+        // Closed: no header, no navigation list, no sign-out form in the drawer.
+        Assert.Empty(layout.FindComponents<MudDrawerHeader>());
+        Assert.Empty(layout.FindAll("[data-testid=drawer-nav]"));
+        Assert.Empty(layout.FindAll("[data-testid=drawer-sign-out]"));
+        // The app bar's icon buttons, the bell's badge and the demo banner's icon are markup.
+        Assert.Empty(layout.FindComponents<MudIconButton>());
+        Assert.Empty(layout.FindComponents<MudBadge>());
+        Assert.DoesNotContain(layout.FindComponents<MudIcon>(), c => c.Instance.Icon == Icons.Material.Filled.Science);
+        Assert.Empty(layout.FindComponents<MudSpacer>());
+
+        var toggle = layout.Find("[data-testid=nav-drawer-toggle]");
+        Assert.Equal("false", toggle.GetAttribute("aria-expanded"));
+        toggle.Click();
+        layout.WaitForAssertion(() => Assert.NotEmpty(layout.FindAll("[data-testid=drawer-nav]")));
+        Assert.Single(layout.FindComponents<MudDrawerHeader>());
+        Assert.Equal("true", layout.Find("[data-testid=nav-drawer-toggle]").GetAttribute("aria-expanded"));
+    }
+
+    [Fact]
+    public void Drawer_toggle_markup_has_the_classes_of_the_MudIconButton_it_replaces()
+    {
+        var mud = Render<MudIconButton>(p => p.Add(x => x.Icon, Icons.Material.Filled.Menu).Add(x => x.Color, Color.Inherit).Add(x => x.Class, "nav-drawer-toggle"));
+        var layout = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p>page</p>"))));
+
+        var toggle = layout.Find("button[data-testid=nav-drawer-toggle]");
+        Assert.Equal(Classes(mud.Find("button")), Classes(toggle));
+        Assert.Equal(Classes(mud.Find("button svg")), Classes(toggle.QuerySelector("svg")!));
+        Assert.Equal("Open navigation", toggle.GetAttribute("aria-label"));
+        Assert.Equal(Classes(Render<MudSpacer>().Find("div")), Classes(layout.Find(".mud-toolbar > .flex-grow-1")));
+    }
+
     private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];
 
     /// <summary>A second, independent circuit (its own services and renderer) beside the test's.</summary>

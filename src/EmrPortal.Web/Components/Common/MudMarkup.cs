@@ -14,8 +14,8 @@ namespace EmrPortal.Web.Components.Common;
 public static class MudMarkup
 {
     /// <summary><c>&lt;MudIcon Size="Small" Color="…" aria-hidden="true" /&gt;</c> as markup.</summary>
-    public static RenderFragment Icon(string svg, Color color = Color.Default, string? extraClass = null) =>
-        builder => WriteIcon(builder, svg, color, extraClass);
+    public static RenderFragment Icon(string svg, Color color = Color.Default, string? extraClass = null, Size size = Size.Small) =>
+        builder => WriteIcon(builder, svg, color, extraClass, size);
 
     /// <summary>A small non-clickable <c>MudChip</c> as markup; <paramref name="icon"/> is placed before the text as MudChip does.</summary>
     public static RenderFragment Chip(string text, Color color, Variant variant, string? extraClass = null,
@@ -42,6 +42,10 @@ public static class MudMarkup
     /// <summary>The classes <c>MudButton Variant="Text" Size="Small" Color="…"</c> renders on its button (or link).</summary>
     public static string TextButtonClass(Color color) =>
         $"mud-button-root mud-button mud-button-text mud-button-text-{ColorName(color)} mud-button-text-size-small mud-ripple";
+
+    /// <summary>The classes <c>MudButton Variant="Outlined" Color="…"</c> (medium) renders on its button (or link).</summary>
+    public static string OutlinedButtonClass(Color color) =>
+        $"mud-button-root mud-button mud-button-outlined mud-button-outlined-{ColorName(color)} mud-button-outlined-size-medium mud-ripple";
 
     /// <summary>The classes <c>MudIconButton Size="Small" Color="…"</c> renders on its button.</summary>
     public static string IconButtonClass(Color color) => IconButtonClass(color, Size.Small);
