@@ -3,7 +3,21 @@ using EmrPortal.Contracts;
 namespace EmrPortal.Web.Components.SessionList;
 
 /// <summary>A column of the session table: its key (column chooser, test ids), header, and the proxy's sort key.</summary>
-public sealed record SessionColumn(string Key, string Title, string? SortKey, bool Hideable = true);
+public sealed record SessionColumn(string Key, string Title, string? SortKey, bool Hideable = true)
+{
+    // Built once per column (columns are process-wide instances), not per cell and render in every circuit.
+    /// <summary>The test id of this column's cells (<c>cell-{Key}</c>).</summary>
+    public string CellTestId { get; } = $"cell-{Key}";
+
+    /// <summary>The test id of this column's header (<c>header-{Key}</c>).</summary>
+    public string HeaderTestId { get; } = $"header-{Key}";
+
+    /// <summary>The test id of this column's sort button (<c>sort-{Key}</c>).</summary>
+    public string SortTestId { get; } = $"sort-{Key}";
+
+    /// <summary>The class of this column's <c>col</c> element (<c>col-{Key}</c>).</summary>
+    public string ColClass { get; } = $"col-{Key}";
+}
 
 public static class SessionColumns
 {
