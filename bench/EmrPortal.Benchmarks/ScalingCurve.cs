@@ -82,11 +82,34 @@ internal static class ScalingCurve
         return new ScalingWarmUp(builds, clock.Elapsed.TotalSeconds, JitInfo.GetCompiledMethodCount() - jittedAtStart, quietRounds >= 2);
     }
 
+    /// <summary>
+    /// Waits (at most 10 s) until the JIT has compiled nothing for 300 ms. Code that just ran many times (generating
+    /// this size's sessions, the measuring code itself) is promoted to tier 1 on a background thread shortly after,
+    /// and that work would otherwise land in the measured builds' process CPU time.
+    /// </summary>
+    private static void WaitForQuietJit()
+    {
+        var clock = Stopwatch.StartNew();
+        var last = JitInfo.GetCompiledMethodCount();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(300);
+            var now = JitInfo.GetCompiledMethodCount();
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
     private static ScalingPoint Measure(int n)
     {
         var sessions = SyntheticSessions.Summaries(n, seed: 7 + n);
         // One build first (first touch of this size's memory), then the median of several.
         var snapshot = Build(sessions);
+        WaitForQuietJit();
         var builds = n <= 10_000 ? 9 : 5;
         var buildTimes = new double[builds];
         // CPU time of the process (this thread's sort plus any GC work it causes): unlike wall time it does not count
