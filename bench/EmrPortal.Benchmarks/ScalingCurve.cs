@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using EmrPortal.Bench;
 using EmrPortal.Contracts;
 using EmrPortal.Proxy.Sessions;
@@ -19,6 +20,9 @@ internal static class ScalingCurve
     {
         var sizesArg = Option(args, "--sizes") ?? "1000,10000,50000";
         var sizes = sizesArg.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var warmUp = WarmUp();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"warm-up: {warmUp.Builds} builds of {WarmUpSessions:N0} sessions with their pages in {warmUp.Seconds:F1} s, {warmUp.MethodsJitted} methods jitted; the JIT {(warmUp.Quiet ? "was quiet for the last two rounds" : "was still compiling when the time cap ended it")}"));
         var points = new List<ScalingPoint>();
         foreach (var n in sizes)
         {
@@ -30,18 +34,83 @@ internal static class ScalingCurve
 
         if (resultsPath is not null)
         {
-            BenchmarkProgram.Write(resultsPath, new ScalingResults(DateTimeOffset.UtcNow, points));
+            BenchmarkProgram.Write(resultsPath, new ScalingResults(DateTimeOffset.UtcNow, points) { WarmUp = warmUp });
         }
 
         return 0;
     }
 
+    private const int WarmUpSessions = 2_000;
+
+    /// <summary>
+    /// Runs everything that is measured (builds and every kind of page) on a small workspace until the JIT has nothing
+    /// left to compile: two rounds in a row in which no method was compiled. Without it the sizes are measured at
+    /// different stages of tiered compilation: the first size with unoptimized (tier-0) code, the next while the
+    /// background JIT recompiles the hot methods on another thread (counted in the process's CPU time, hence build CPU
+    /// above wall time), so the growth between them says more about the JIT than about the algorithm
+    /// (docs/decisions.md, "Scaling check").
+    /// </summary>
+    private static ScalingWarmUp WarmUp()
+    {
+        var sessions = SyntheticSessions.Summaries(WarmUpSessions, seed: 1);
+        var random = new Random(1);
+        var clock = Stopwatch.StartNew();
+        var jittedAtStart = JitInfo.GetCompiledMethodCount();
+        var builds = 0;
+        var quietRounds = 0;
+        while (quietRounds < 2 && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var before = JitInfo.GetCompiledMethodCount();
+            for (var i = 0; i < 40; i++)
+            {
+                var snapshot = Build(sessions);
+                builds++;
+                for (var j = 0; j < 8; j++)
+                {
+                    snapshot.Page(new SessionView(random.Next(1, WarmUpSessions / 25), 25, RandomKey(random), random.Next(2) == 0, SessionFilter.None));
+                    snapshot.Page(new SessionView(1, 25, RandomKey(random), random.Next(2) == 0, DistinctFilter(random.Next(128))));
+                    snapshot.Page(new SessionView(random.Next(1, 3), 25, RandomKey(random), random.Next(2) == 0, FilterNumber(j)));
+                }
+            }
+
+            // Tiered compilation promotes a method after 30 calls, in the background, once no new method has been
+            // compiled for 100 ms: give it that time before counting.
+            Thread.Sleep(300);
+            quietRounds = JitInfo.GetCompiledMethodCount() == before ? quietRounds + 1 : 0;
+        }
+
+        return new ScalingWarmUp(builds, clock.Elapsed.TotalSeconds, JitInfo.GetCompiledMethodCount() - jittedAtStart, quietRounds >= 2);
+    }
+
+    /// <summary>
+    /// Waits (at most 10 s) until the JIT has compiled nothing for 300 ms. Code that just ran many times (generating
+    /// this size's sessions, the measuring code itself) is promoted to tier 1 on a background thread shortly after,
+    /// and that work would otherwise land in the measured builds' process CPU time.
+    /// </summary>
+    private static void WaitForQuietJit()
+    {
+        var clock = Stopwatch.StartNew();
+        var last = JitInfo.GetCompiledMethodCount();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(300);
+            var now = JitInfo.GetCompiledMethodCount();
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
     private static ScalingPoint Measure(int n)
     {
         var sessions = SyntheticSessions.Summaries(n, seed: 7 + n);
-        // Warm-up build (JIT, first-touch allocations), then the median of several.
+        // One build first (first touch of this size's memory), then the median of several.
         var snapshot = Build(sessions);
-        var builds = n <= 10_000 ? 7 : 5;
+        WaitForQuietJit();
+        var builds = n <= 10_000 ? 9 : 5;
         var buildTimes = new double[builds];
         // CPU time of the process (this thread's sort plus any GC work it causes): unlike wall time it does not count
         // the time other processes on a shared machine held the cores, so growth factors survive a busy machine.
@@ -49,6 +118,8 @@ internal static class ScalingCurve
         var gcPauseMs = new double[builds];
         var gen2 = new int[builds];
         var allocated = new long[builds];
+        var jitMethods = new int[builds];
+        var jitMs = new double[builds];
         for (var i = 0; i < builds; i++)
         {
             GC.Collect();
@@ -57,6 +128,8 @@ internal static class ScalingCurve
             var pause = GC.GetTotalPauseDuration();
             var collections = GC.CollectionCount(2);
             var bytes = GC.GetAllocatedBytesForCurrentThread();
+            var jitted = JitInfo.GetCompiledMethodCount();
+            var jitTime = JitInfo.GetCompilationTime();
             var start = Stopwatch.GetTimestamp();
             snapshot = Build(sessions);
             buildTimes[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -64,7 +137,11 @@ internal static class ScalingCurve
             gcPauseMs[i] = (GC.GetTotalPauseDuration() - pause).TotalMilliseconds;
             gen2[i] = GC.CollectionCount(2) - collections;
             allocated[i] = GC.GetAllocatedBytesForCurrentThread() - bytes;
+            jitMethods[i] = (int)(JitInfo.GetCompiledMethodCount() - jitted);
+            jitMs[i] = (JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds;
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  n={n}: per build CPU [{string.Join(", ", buildCpu.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}] wall [{string.Join(", ", buildTimes.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}] methods jitted [{string.Join(", ", jitMethods)}] JIT ms [{string.Join(", ", jitMs.Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}]"));
 
         var random = new Random(42);
         var pages = Math.Max(1, n / 25);
@@ -105,6 +182,8 @@ internal static class ScalingCurve
             BuildGcPauseMedianMs = Median(gcPauseMs),
             BuildGen2Collections = gen2.Max(),
             BuildAllocatedBytes = allocated.Min(),
+            BuildJitMethods = jitMethods.Sum(),
+            BuildJitMs = jitMs.Sum(),
             FilteredWalkP50Us = Percentile(walked, 0.50),
             FilteredWalkP95Us = Percentile(walked, 0.95),
         };

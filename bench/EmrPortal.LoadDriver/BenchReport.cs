@@ -398,14 +398,15 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine(Inv, $"`EmrPortal.LoadDriver portal`: published Emulator ({r.Sessions:N0}-session workspace, 50 ms upstream latency), Proxy and Web (Production,");
         md.AppendLine("demo sign-in) on loopback; headless `/usr/bin/chromium` through Microsoft.Playwright. Times are taken in the page's own clock:");
-        md.AppendLine("navigation start → the first `session-row` enters the DOM (a MutationObserver installed before any page script), and the sort");
-        md.AppendLine("button's click event → the first row changes. Memory: the web process's GC heap after a full GC forced over its diagnostics");
+        md.AppendLine("navigation start → the first row is painted (Element Timing: the list marks its first row's name link `elementtiming`; the");
+        md.AppendLine("time is the presentation of the frame that drew it; nothing is asked of the page before its load event, see");
+        md.AppendLine("docs/decisions.md#critical-path), and the sort button's click event → the first row changes. Memory: the web process's GC heap after a full GC forced over its diagnostics");
         md.AppendLine("port (EventPipe, as `dotnet-gcdump` does; nothing is added to the app), before and after opening the list in that many separate");
         md.AppendLine("browser contexts (one circuit each), divided by their number.");
         md.AppendLine();
         md.AppendLine("| Measure | Value | Baseline (same run) | Target | Result |");
         md.AppendLine("|---|---:|---|---|---|");
-        md.AppendLine(Inv, $"| Warm list page: navigation → first data row visible, median of {r.FirstRowInPageMs.Count} | {first:F0} ms (p90 {Pct(r.FirstRowInPageMs, 0.9):F0} ms) | driver's wall clock goto → visible: {wall:F0} ms | ≤ 150 ms | {Pass(firstPass)} |");
+        md.AppendLine(Inv, $"| Warm list page: navigation → first data row painted, median of {r.FirstRowInPageMs.Count} | {first:F0} ms (p90 {Pct(r.FirstRowInPageMs, 0.9):F0} ms) | driver's wall clock goto → load event: {wall:F0} ms | ≤ 150 ms | {Pass(firstPass)} |");
         md.AppendLine(Inv, $"| Sort click → rows updated, median of {r.SortClickMs.Count} | {sort:F0} ms (max {r.SortClickMs.DefaultIfEmpty(double.NaN).Max():F0} ms) | — | ≤ 100 ms (clicked once the list is interactive) | {Pass(sort <= 100)} |");
         var baselineKb = r.BaselinePage is null ? double.NaN : (r.BaselineGcHeapAfterBytes - r.BaselineGcHeapBeforeBytes) / 1024.0 / r.Circuits;
         md.AppendLine(Inv, $"| Server memory per idle circuit, session list (GC heap delta / {r.Circuits}) | {perCircuitKb:F0} KB | GC heap {Mb(r.GcHeapBeforeBytes)} → {Mb(r.GcHeapAfterBytes)}; working set delta / {r.Circuits}: {rssKb:F0} KB | ≤ 600 KB | {Pass(memoryPass)} |");
@@ -440,7 +441,17 @@ internal static class BenchReport
             md.AppendLine(Inv, $"| Document received (the server prerenders the rows: docs/decisions.md#prerendering) | {document:F0} ms | {document:F0} ms |");
             md.AppendLine(Inv, $"| Styles and scripts parsed and run (DOMContentLoaded: MudBlazor CSS/JS, blazor.web.js) | {parsed:F0} ms | {parsed - document:F0} ms |");
             md.AppendLine(Inv, $"| Blazor asks for its circuit connection (`_blazor/negotiate` starts) | {negotiate:F0} ms | {negotiate - parsed:F0} ms |");
-            md.AppendLine(Inv, $"| First data row in the DOM (prerendered: arrives with the document) | {row:F0} ms | — |");
+            md.AppendLine(Inv, $"| First data row in the DOM (prerendered: arrives with the document; MutationObserver callback) | {row:F0} ms | {row - document:F0} ms after the document |");
+            var (painted, fcp) = (Phase(5), Phase(6));
+            if (!double.IsNaN(painted))
+            {
+                md.AppendLine(Inv, $"| First data row painted (Element Timing, the headline figure) | {painted:F0} ms | {painted - row:F0} ms after it entered the DOM |");
+            }
+
+            if (!double.IsNaN(fcp))
+            {
+                md.AppendLine(Inv, $"| First contentful paint (anything: app bar, banner) | {fcp:F0} ms | — |");
+            }
             var interactive = Phase(4);
             if (!double.IsNaN(interactive))
             {
@@ -451,8 +462,10 @@ internal static class BenchReport
             if (!firstPass)
             {
                 md.AppendLine(Inv, $"Reading the first-row miss: the rows arrive with the prerendered document ({document:F0} ms: the server's render,");
-                md.AppendLine("including its proxy calls for me, the page and the pins); the rest is the browser parsing the stylesheets in the head");
-                md.AppendLine("before it inserts the rows into the DOM. The circuit no longer stands between navigation and the first row.");
+                md.AppendLine("including its proxy calls for me, the page and the pins). Only the portal's 12 KB stylesheet blocks rendering and");
+                md.AppendLine("MudBlazor's rules the page uses come inline, so the parser reaches the rows without parsing MudBlazor's 638 KB sheet");
+                md.AppendLine("(docs/decisions.md#critical-path); what remains between the DOM and the paint is the first frame itself: style, layout");
+                md.AppendLine("and paint of ~800 objects and headless Chromium's software compositing, on the same 2 cores as the three apps.");
                 md.AppendLine();
             }
         }
@@ -485,7 +498,7 @@ internal static class BenchReport
             md.AppendLine();
         }
 
-        headlines.Add(string.Create(Inv, $"Portal: warm list page first row in {first:F0} ms (median of {r.FirstRowInPageMs.Count}), sort click → rows {sort:F0} ms, {perCircuitKb:F0} KB server GC heap per idle circuit."));
+        headlines.Add(string.Create(Inv, $"Portal: warm list page first row painted in {first:F0} ms (median of {r.FirstRowInPageMs.Count}), sort click → rows {sort:F0} ms, {perCircuitKb:F0} KB server GC heap per idle circuit."));
         if (!firstPass) failures.Add(string.Create(Inv, $"portal first row ({first:F0} ms)"));
         if (!memoryPass) failures.Add(string.Create(Inv, $"memory per circuit ({perCircuitKb:F0} KB)"));
     }
@@ -512,11 +525,20 @@ internal static class BenchReport
         md.AppendLine("time other processes held the cores, so it is the figure the growth check uses), with the GC pause time, gen-2");
         md.AppendLine("collections and bytes allocated per build beside it.");
         md.AppendLine();
-        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | GC pause ms / gen2 / allocated | Unfiltered page p50 µs | p95 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
-        md.AppendLine("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        if (s.WarmUp is { } w)
+        {
+            md.AppendLine(Inv, $"Before the first size, the run builds {WarmUpText(w)}: measured at different stages of tiered compilation, the");
+            md.AppendLine("first size ran unoptimized (tier-0) code and the next one paid the background JIT's recompilation in its CPU time,");
+            md.AppendLine("so their ratio measured the JIT, not the algorithm. *JIT* = methods the JIT compiled (on any thread) while that size's");
+            md.AppendLine("measured builds ran: 0 means every size ran the same optimized code.");
+            md.AppendLine();
+        }
+
+        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs | p95 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
+        md.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Points)
         {
-            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
+            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
         }
 
         md.AppendLine();
@@ -555,6 +577,9 @@ internal static class BenchReport
 
         if (!allPass) failures.Add("scaling growth");
     }
+
+    private static string WarmUpText(ScalingWarmUp w) => string.Create(Inv,
+        $"{w.Builds:N0} snapshots of 2,000 sessions with their pages ({w.Seconds:F1} s, {w.MethodsJitted:N0} methods compiled) until the JIT {(w.Quiet ? "compiled nothing for two rounds in a row" : "— still compiling when the 60 s cap ended the warm-up —")}");
 
     private static bool Growth(StringBuilder md, string cost, ScalingPoint a, ScalingPoint b, double measured, double expected, double tolerance = GrowthTolerance)
     {

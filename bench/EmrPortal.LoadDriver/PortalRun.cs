@@ -21,8 +21,11 @@ internal static class PortalRun
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
 
-    // Records, in the page's own clock (ms since navigation start), when the first session row enters the DOM, and when
-    // the list says it is interactive (data-ready="true": loaded and the circuit is up; prerendered rows come earlier).
+    // Records, in the page's own clock (ms since navigation start): when the first session row was painted (Element
+    // Timing: the list marks its first row's name link elementtiming="first-row"; renderTime is when the frame that
+    // drew it was presented), when it entered the DOM (a MutationObserver: its callback runs at the next microtask
+    // checkpoint after the parser inserted it), the first contentful paint, and when the list says it is interactive
+    // (data-ready="true": loaded and the circuit is up).
     private const string FirstRowObserver = """
         (() => {
           const seen = () => document.querySelector("[data-testid='session-row']");
@@ -33,6 +36,16 @@ internal static class PortalRun
             if (window.__firstRow !== undefined && window.__interactive !== undefined) observer.disconnect();
           });
           observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+          new PerformanceObserver(list => {
+            for (const e of list.getEntries()) {
+              if (e.identifier === "first-row" && window.__firstRowPaint === undefined) window.__firstRowPaint = e.renderTime || e.loadTime;
+            }
+          }).observe({ type: "element", buffered: true });
+          new PerformanceObserver(list => {
+            for (const e of list.getEntries()) {
+              if (e.name === "first-contentful-paint") window.__fcp = e.startTime;
+            }
+          }).observe({ type: "paint", buffered: true });
         })();
         """;
 
@@ -49,12 +62,14 @@ internal static class PortalRun
         """;
 
     // Where a navigation's time goes, in the page's clock: the document arrived, scripts and styles were parsed and run
-    // (DOMContentLoaded), Blazor asked for its circuit connection (negotiate), the first row appeared.
+    // (DOMContentLoaded), Blazor asked for its circuit connection (negotiate), the first row entered the DOM, the list
+    // became interactive, the first row was painted, the first contentful paint.
     private const string PhaseProbe = """
         () => {
           const nav = performance.getEntriesByType("navigation")[0];
           const negotiate = performance.getEntriesByType("resource").find(e => e.name.includes("_blazor/negotiate"));
-          return [nav.responseEnd, nav.domContentLoadedEventEnd, negotiate ? negotiate.startTime : -1, window.__firstRow ?? -1, window.__interactive ?? -1];
+          return [nav.responseEnd, nav.domContentLoadedEventEnd, negotiate ? negotiate.startTime : -1, window.__firstRow ?? -1, window.__interactive ?? -1,
+                  window.__firstRowPaint ?? -1, window.__fcp ?? -1];
         }
         """;
 
@@ -83,7 +98,7 @@ internal static class PortalRun
         ["Circuits__PauseHiddenAfter"] = "00:00:00.200",
     };
 
-    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false)
+    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false)
     {
         // --memory-only is for working on memory per circuit, often on a busy machine: no timing is taken, so it may wait longer.
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly ? 25 : 7));
@@ -114,6 +129,28 @@ internal static class PortalRun
         for (var i = 0; i < 3; i++)
         {
             await NavigateAsync(main, list);
+        }
+
+        if (timingOnly)
+        {
+            // --timing-only: the navigations alone (no memory phases, no result file), for working on the first row.
+            var samples = new List<double[]>();
+            for (var i = 0; i < navigations; i++)
+            {
+                samples.Add((await NavigateAsync(main, list)).Phases);
+            }
+
+            string M(int i) => Median([.. samples.Where(p => p[i] >= 0).Select(p => p[i])]).ToString("F0", CultureInfo.InvariantCulture);
+            Console.WriteLine($"Portal timing ({navigations} warm navigations, medians, page clock ms; load average {LoadRun.LoadAverage()}): document {M(0)}, " +
+                $"first row in the DOM {M(3)}, first row painted {M(5)}, first contentful paint {M(6)}, DOMContentLoaded {M(1)}, negotiate {M(2)}, interactive {M(4)}");
+            return 0;
+        }
+
+        if (probeDirectory is not null)
+        {
+            await PortalProbe.RunAsync(browser, main, list, probeDirectory, navigations,
+                Path.Combine(Path.GetDirectoryName(webDll)!, "wwwroot", "_content", "MudBlazor", "MudBlazor.min.css"), ct);
+            return 0;
         }
 
         // Server memory per idle circuit: GC heap after a forced full GC, before and after opening N pages, each in its
@@ -251,20 +288,26 @@ internal static class PortalRun
         }
     }
 
-    /// <summary>Opens the list in a new tab: (navigation start → first row in the page's clock, driver's wall clock to visible, phases).</summary>
+    /// <summary>
+    /// Opens the list in a new tab: (navigation start → first row painted in the page's clock, the driver's wall clock
+    /// from goto to the load event, phases). Nothing is asked of the page until its load event: every Playwright
+    /// locator or function wait injects and compiles Playwright's own script into the page, tens of milliseconds of
+    /// main-thread work that, done during the load, sat between the parsed head and the body and delayed the rows.
+    /// </summary>
     private static async Task<(double PageMs, double WallMs, double[] Phases)> NavigateAsync(IBrowserContext context, string url)
     {
         var page = await context.NewPageAsync();
         try
         {
             var clock = Stopwatch.StartNew();
-            await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-            await FirstRowVisible(page, 30_000);
+            await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
             var wall = clock.Elapsed.TotalMilliseconds;
+            // The paint entry is delivered after the frame; a page without the marked cell (an older build) has none.
+            await page.WaitForFunctionAsync("() => window.__firstRowPaint !== undefined || (window.__fcp !== undefined && !document.querySelector(\"[elementtiming='first-row']\"))",
+                null, new PageWaitForFunctionOptions { Timeout = 30_000 });
             await page.Locator(ListReady).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
-            var inPage = await page.EvaluateAsync<double>("() => window.__firstRow ?? -1");
             var phases = await page.EvaluateAsync<double[]>(PhaseProbe);
-            return (inPage, wall, phases);
+            return (phases[5], wall, phases);
         }
         finally
         {

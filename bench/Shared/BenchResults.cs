@@ -35,12 +35,22 @@ public sealed record ScalingPoint(
     public double BuildGcPauseMedianMs { get; init; } = double.NaN;
     public int BuildGen2Collections { get; init; }
     public long BuildAllocatedBytes { get; init; }
+    /// <summary>Methods the JIT compiled (any thread) while the measured builds ran, and its time: 0 once warmed up.</summary>
+    public long BuildJitMethods { get; init; }
+    public double BuildJitMs { get; init; }
     /// <summary>First page of a filter whose match set is kept, under another key or direction (an early-exit walk).</summary>
     public double FilteredWalkP50Us { get; init; } = double.NaN;
     public double FilteredWalkP95Us { get; init; } = double.NaN;
 }
 
-public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points);
+public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points)
+{
+    /// <summary>How the run warmed the JIT up before the first size (null in results written before it did).</summary>
+    public ScalingWarmUp? WarmUp { get; init; }
+}
+
+/// <summary>Builds (with their pages) run before measuring, until the JIT compiled nothing for two rounds (<see cref="Quiet"/>).</summary>
+public sealed record ScalingWarmUp(int Builds, double Seconds, long MethodsJitted, bool Quiet);
 
 /// <summary>Latency distribution of one load phase (milliseconds).</summary>
 public sealed record LatencySummary(

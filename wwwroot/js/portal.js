@@ -3,6 +3,23 @@
   "use strict";
   var key = "emrportal.theme";
 
+  // The page arrives with the MudBlazor rules its markup uses inline and MudBlazor's whole stylesheet linked with
+  // media="print" (fetched without blocking the first paint). Switched on once the first frame is drawn, it changes
+  // nothing already on screen and styles what the circuit renders later (menus, dialogs). An enhanced navigation
+  // replaces the head with the server's (media="print" again): switched on again after it.
+  function applyDeferredStyles() {
+    var links = document.querySelectorAll("link[data-deferred-style]");
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].media !== "all") links[i].media = "all";
+    }
+  }
+  requestAnimationFrame(function () { setTimeout(applyDeferredStyles, 0); });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.Blazor && typeof window.Blazor.addEventListener === "function") {
+      window.Blazor.addEventListener("enhancedload", applyDeferredStyles);
+    }
+  });
+
   // The viewer's preferences are mirrored into cookies so the server can prerender a page in the viewer's time zone
   // and theme (the names match BrowserInterop's constants; nothing else reads them).
   function remember(name, value) {

@@ -65,6 +65,7 @@ public static class Extensions
     internal static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSingleton<UnreadCounts>();
+        services.AddSingleton<CriticalStyles>();
         services.AddScoped<MyNotifications>();
         // The same typed proxy client (token, resilience pipeline), seen through its notification API.
         services.AddTransient<INotificationsClient>(sp => (ProxyClient)sp.GetRequiredService<IProxyClient>());

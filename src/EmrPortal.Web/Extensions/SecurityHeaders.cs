@@ -79,6 +79,9 @@ public static class PipelineExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // After routing (it rewrites only documents rendered by Razor components): MudBlazor's rules inline, its
+        // stylesheet off the critical path (docs/decisions.md#critical-path).
+        app.UseMiddleware<CriticalStylesMiddleware>();
         return app;
     }
 }

@@ -48,6 +48,12 @@ public sealed partial class PrerenderTests(PortalFixture portal, BrowserFixture 
         Assert.Contains("data-testid=\"session-list\" data-ready=\"false\"", html, StringComparison.Ordinal);
         Assert.Contains("Blazor-Server-Component-State", html, StringComparison.Ordinal);
         Assert.Contains("aria-sort=\"ascending\"", html, StringComparison.Ordinal);
+        // The first row's name link, and only it, is marked for Element Timing (how the first-row paint is measured).
+        var marked = Assert.Single(Regex.Matches(html, "elementtiming=\"([^\"]*)\""));
+        Assert.Equal("first-row", marked.Groups[1].Value);
+        Assert.True(marked.Index > html.IndexOf($"data-session-id=\"{expected[0]}\"", StringComparison.Ordinal));
+        Assert.True(marked.Index < html.IndexOf($"data-session-id=\"{expected[1]}\"", StringComparison.Ordinal));
+        Assert.Matches("data-testid=\"session-link\" elementtiming=\"first-row\"", html);
     }
 
     [Fact]
@@ -175,6 +181,80 @@ public sealed partial class PrerenderTests(PortalFixture portal, BrowserFixture 
         """, hidden);
 
     /// <summary>The document the server sends for <paramref name="path"/> with this page's cookies (no script runs).</summary>
+    // The computed styles (and rounded boxes) of what the list's first screen shows: app bar, banner, toolbar and its
+    // inputs, the table header, the first rows and their cells, chips, buttons and icons, the pager.
+    private const string FirstScreenStyles = """
+        () => {
+          const props = ["display", "position", "box-sizing", "font-family", "font-size", "font-weight", "line-height", "color",
+            "background-color", "padding-top", "padding-right", "padding-bottom", "padding-left", "margin-top", "margin-left",
+            "border-top-width", "border-bottom-width", "border-radius", "box-shadow", "text-align", "vertical-align", "white-space", "overflow-x"];
+          const selectors = ["header.mud-appbar", ".mud-toolbar", ".session-toolbar", ".session-toolbar .mud-input-control", ".mud-input-outlined-border",
+            "thead th", "[data-testid='session-row']", "[data-testid='session-row'] td", ".mud-chip", ".mud-button-root", ".mud-svg-icon", ".session-pager"];
+          const out = {};
+          for (const sel of selectors) {
+            const els = [...document.querySelectorAll(sel)].slice(0, 6);
+            out[sel] = els.map(el => {
+              const cs = getComputedStyle(el), r = el.getBoundingClientRect();
+              return props.map(p => p + ":" + cs.getPropertyValue(p)).join(";") + `;box:${Math.round(r.x)},${Math.round(r.y)},${Math.round(r.width)},${Math.round(r.height)}`;
+            });
+          }
+          return JSON.stringify(out, null, 1);
+        }
+        """;
+
+    private const string AllBoxes = """
+        () => [...document.body.querySelectorAll("*")].filter(el => !(el instanceof SVGElement) || el.tagName === "svg").map(el => {
+          const r = el.getBoundingClientRect();
+          return `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}[${el.getAttribute("data-testid") ?? ""}] ${Math.round(r.x)},${Math.round(r.y)},${Math.round(r.width)},${Math.round(r.height)} ${getComputedStyle(el).display}`;
+        }).filter(line => !line.endsWith(" none"))
+        """;
+
+    [Fact]
+    public async Task The_first_paint_looks_as_it_does_with_MudBlazors_whole_stylesheet()
+    {
+        // The document inlines only the MudBlazor rules its markup uses; the whole sheet is switched on after the first
+        // frame. Both pages stay prerendered (blazor.web.js is not loaded: no circuit re-renders anything), one with
+        // the whole sheet applied, one with it never loaded: what the first screen shows must be styled identically.
+        const string path = $"/workspaces/{Workspace}/sessions?sort=name&dir=asc&pageSize=25";
+        var signedIn = await OpenAsync("admin", path);
+        await signedIn.Locator("[data-testid='session-list'][data-ready='true']").WaitForAsync();
+        var context = signedIn.Context;
+        // One rendering of the page for both (two renders may differ, e.g. in a refresh note), served to each tab as is.
+        var document = await DocumentAsync(signedIn, path);
+        async Task ServeAsync(IPage page) => await page.RouteAsync(url => url.EndsWith(path, StringComparison.Ordinal),
+            route => route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/html; charset=utf-8", Body = document }));
+
+        var whole = await context.NewPageAsync();
+        await ServeAsync(whole);
+        await whole.RouteAsync(url => url.Contains("/_framework/blazor.web", StringComparison.Ordinal), route => route.AbortAsync());
+        await whole.GotoAsync(path);
+        await whole.WaitForFunctionAsync("""
+            () => [...document.querySelectorAll("link[data-deferred-style]")].some(l => l.media === "all" && l.sheet && l.sheet.cssRules.length > 1000)
+            """);
+        var withWholeSheet = await whole.EvaluateAsync<string>(FirstScreenStyles);
+
+        var critical = await context.NewPageAsync();
+        await ServeAsync(critical);
+        await critical.RouteAsync(url => url.Contains("/_framework/blazor.web", StringComparison.Ordinal) || url.Contains("/lib/mudblazor/MudBlazor.min.", StringComparison.Ordinal) && url.EndsWith(".css", StringComparison.Ordinal),
+            route => route.AbortAsync());
+        await critical.GotoAsync(path);
+        await critical.Locator("[data-testid='session-row']").First.WaitForAsync();
+        // The whole sheet's request failed: its link holds no rules (a failed same-origin sheet is not even readable).
+        Assert.Equal(0, await critical.EvaluateAsync<int>("""
+            () => [...document.styleSheets].filter(s => s.href && s.href.includes("/lib/mudblazor/"))
+              .reduce((n, s) => { try { return n + s.cssRules.length; } catch { return n; } }, 0)
+            """));
+        var inlineOnly = await critical.EvaluateAsync<string>(FirstScreenStyles);
+
+        Assert.Contains("session-row", withWholeSheet, StringComparison.Ordinal);
+        // Every element's box above the fold, first: a difference names the element that moved.
+        var boxesWhole = (await whole.EvaluateAsync<string[]>(AllBoxes)).ToList();
+        var boxesInline = (await critical.EvaluateAsync<string[]>(AllBoxes)).ToList();
+        var differences = boxesWhole.Zip(boxesInline).Where(p => p.First != p.Second).Take(8).Select(p => $"{p.First} (whole sheet) vs {p.Second} (inline rules only)").ToList();
+        Assert.True(differences.Count == 0 && boxesWhole.Count == boxesInline.Count, "laid out differently:\n" + string.Join("\n", differences));
+        Assert.Equal(withWholeSheet, inlineOnly);
+    }
+
     private static async Task<string> DocumentAsync(IPage page, string path)
     {
         var response = await page.Context.APIRequest.GetAsync(path, new() { MaxRedirects = 0 });
