@@ -175,14 +175,18 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     /// behind the newest offered release. A newer minor or patch alone is not drift. Without a known release list
     /// (<paramref name="online"/> null or empty) or an esr version to compare, there is no badge.
     /// </summary>
-    public static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online)
+    public static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online) =>
+        IsDrifted(releaseVersion, displayReleaseVersion, online, online is { Count: > 0 } ? online.Max().Major : 0);
+
+    /// <summary><see cref="IsDrifted(string?, string?, IReadOnlySet{EsrVersion}?)"/> with the newest online major computed once per page, not per row.</summary>
+    internal static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online, int newestMajor)
     {
         if (online is not { Count: > 0 } || !EsrVersion.TryParse(releaseVersion, displayReleaseVersion, out var v))
         {
             return false;
         }
 
-        return !online.Contains(v) || v.Major < online.Max().Major;
+        return !online.Contains(v) || v.Major < newestMajor;
     }
 
     private async Task<EsrVersion?> LoadAsync(CancellationToken cancellationToken)

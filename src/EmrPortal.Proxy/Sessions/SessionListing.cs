@@ -177,6 +177,7 @@ internal sealed class SessionListing(
         // Waits (briefly) for the release list on a cold start; the ONLINE set is loaded with the newest one.
         await releases.NewestOnlineAsync(cancellationToken);
         var online = releases.OnlineVersions();
+        var newestMajor = online is { Count: > 0 } ? online.Max().Major : 0;
         var pinned = await pins.GetAsync(caller.UserId, cancellationToken);
         var marks = new RowMarks[items.Count];
         HistoryView? recorded = null;
@@ -192,7 +193,7 @@ internal sealed class SessionListing(
             marks[i] = new RowMarks(
                 since,
                 observed,
-                ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online),
+                ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online, newestMajor),
                 pinned.Contains((s.WorkspaceId, s.SessionClusterId)));
         }
 
