@@ -13,7 +13,7 @@ namespace EmrPortal.Proxy.Sessions;
 /// writes, without serializing the rows again on every request: a row's own fields (everything before its marks) are
 /// serialized once and kept beside the row, and each request appends only the caller's marks. Rows are immutable
 /// records held by the snapshots, so a row's cached JSON is valid for as long as the row lives (a weak table: it goes
-/// with the snapshot). Serializing the page took about half of a warm page request's CPU (see
+/// with the snapshot). Serializing the page was the largest item in a warm page request's profile (see
 /// docs/decisions.md#warm-page-requests-where-the-time-went). Everything is written with the endpoints' own serializer
 /// options (their encoder included), so the bytes are the ones <c>TypedResults.Ok</c> would write.
 /// </summary>
