@@ -341,6 +341,9 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine(Inv, $"Load average: {a.Load.BeforeWait} before a bounded wait of {a.Load.WaitedSeconds:F0} s for it to settle ({(a.Load.Settled ? "settled" : $"it did not fall to {Environment.ProcessorCount}")}), {a.Load.AtStart} when the rounds started, {a.Load.AtEnd} at the end.");
         md.AppendLine();
+        md.AppendLine("Where the proxy's time per page goes (profiles before and after rows were serialized once per snapshot and the marks");
+        md.AppendLine("written beside them): [docs/decisions.md, \"Warm page requests: where the time went\"](decisions.md#warm-page-requests-where-the-time-went).");
+        md.AppendLine();
         headlines.Add(string.Create(Inv, $"Proxy vs bare Kestrel ({a.Concurrency} clients, median of {a.Rounds.Count} rounds): unfiltered page {unf:F2}× (≥ 0.5), filtered/searched {fil:F2}× (≥ 0.35), /me {me:F2}× (≥ 0.6), unfiltered p99 {p99:F2}× bare's (≤ 2); load average {a.Load.AtStart} → {a.Load.AtEnd}."));
         if (!(unf >= 0.5 && noFailures)) failures.Add(string.Create(Inv, $"unfiltered page vs bare Kestrel ({unf:F2}×)"));
         if (!(fil >= 0.35 && noFailures)) failures.Add(string.Create(Inv, $"filtered page vs bare Kestrel ({fil:F2}×)"));

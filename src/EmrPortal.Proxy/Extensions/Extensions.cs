@@ -84,6 +84,7 @@ public static class Extensions
         services.AddSingleton<PinCache>();
         services.AddSingleton<CloudIdentity>();
         services.AddSingleton<SessionListing>();
+        services.AddSingleton<SessionPageJson>();
         services.AddSingleton<SessionTimelines>();
         services.AddSingleton<WorkspaceOverviews>();
         services.AddSingleton<ErrorTriage>();

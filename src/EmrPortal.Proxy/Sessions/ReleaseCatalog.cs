@@ -89,10 +89,22 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     private HashSet<EsrVersion>? _online;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private bool _loaded;
+    // The last answer and until when no new load is due: every page request asks (three times), so while it holds
+    // they read it without the lock. Replaced (never changed) when a load ends.
+    private volatile Settled? _settled;
+
+    private sealed record Settled(EsrVersion? Newest, HashSet<EsrVersion>? Online, DateTimeOffset Until);
+
+    private Settled? Current => _settled is { } s && time.GetUtcNow() < s.Until ? s : null;
 
     /// <summary>Starts loading the release list if it is missing or old (never waits).</summary>
     public void Prefetch()
     {
+        if (Current is not null)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _ = StartIfDue();
@@ -102,6 +114,11 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     /// <summary>The newest ONLINE release, or null when none is known (yet).</summary>
     public async Task<EsrVersion?> NewestOnlineAsync(CancellationToken cancellationToken)
     {
+        if (Current is { } settled)
+        {
+            return settled.Newest;
+        }
+
         Task<EsrVersion?>? load;
         lock (_gate)
         {
@@ -128,6 +145,11 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     /// </summary>
     public IReadOnlySet<EsrVersion>? OnlineVersions()
     {
+        if (Current is { } settled)
+        {
+            return settled.Online;
+        }
+
         lock (_gate)
         {
             _ = StartIfDue();
@@ -153,14 +175,18 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
     /// behind the newest offered release. A newer minor or patch alone is not drift. Without a known release list
     /// (<paramref name="online"/> null or empty) or an esr version to compare, there is no badge.
     /// </summary>
-    public static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online)
+    public static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online) =>
+        IsDrifted(releaseVersion, displayReleaseVersion, online, online is { Count: > 0 } ? online.Max().Major : 0);
+
+    /// <summary><see cref="IsDrifted(string?, string?, IReadOnlySet{EsrVersion}?)"/> with the newest online major computed once per page, not per row.</summary>
+    internal static bool IsDrifted(string? releaseVersion, string? displayReleaseVersion, IReadOnlySet<EsrVersion>? online, int newestMajor)
     {
         if (online is not { Count: > 0 } || !EsrVersion.TryParse(releaseVersion, displayReleaseVersion, out var v))
         {
             return false;
         }
 
-        return !online.Contains(v) || v.Major < online.Max().Major;
+        return !online.Contains(v) || v.Major < newestMajor;
     }
 
     private async Task<EsrVersion?> LoadAsync(CancellationToken cancellationToken)
@@ -211,6 +237,8 @@ internal sealed partial class ReleaseCatalog(IEmrServerlessSparkClient client, T
 
                 _loadedAt = time.GetUtcNow();
                 _load = null;
+                // Until then StartIfDue starts nothing, so the lock-free answer is the one the lock would give.
+                _settled = new Settled(_newest, _online, _loadedAt + (_loaded ? Ttl : FailureBackoff));
             }
         }
     }

@@ -14,8 +14,12 @@ namespace EmrPortal.Proxy.Sessions;
 internal sealed class SessionListing(
     SnapshotStore store, SessionHistoryCache history, ReleaseCatalog releases, PinCache pins, CloudIdentity identity)
 {
-    /// <summary>One page of <paramref name="workspaceIds"/>' sessions (one workspace, or every visible one merged), marked for the caller.</summary>
-    public async Task<SessionPageDto> PageAsync(
+    /// <summary>
+    /// One page of <paramref name="workspaceIds"/>' sessions (one workspace, or every visible one merged) for the
+    /// caller: each row as the snapshot holds it with its marks beside it, so the response is written from the row's
+    /// cached JSON (<see cref="SessionPageJson"/>) without copying the row.
+    /// </summary>
+    public async Task<SessionListPage> ListPageAsync(
         Caller caller, IReadOnlyList<string> workspaceIds, SessionView view, CancellationToken cancellationToken)
     {
         view = Resolve(view, caller);
@@ -23,14 +27,26 @@ internal sealed class SessionListing(
         var results = workspaceIds.Count == 1
             ? [await store.GetAsync(workspaceIds[0], cancellationToken)]
             : (await Task.WhenAll(workspaceIds.Select(ws => store.GetUnlessDeniedAsync(ws, cancellationToken)))).OfType<SnapshotResult>().ToArray();
-        var (items, total) = Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
-        DateTimeOffset? asOf = results.Length == 0 ? null : results.Min(r => r.Snapshot.AsOf);
-        var marked = await MarkAsync(caller, items, cancellationToken);
-        return new SessionPageDto(marked, total, view.Page, view.PageSize, asOf, results.Any(r => r.Stale))
+        var (items, total) = results.Length == 1 && view.Listed == ListedFilter.Current
+            ? results[0].Snapshot.Page(view)
+            : Page(results.SelectMany(r => Sources(r.Snapshot, view.Listed)).ToList(), view);
+        DateTimeOffset? asOf = null;
+        bool stale = false, revalidating = false;
+        RefreshFailureDto? failure = null;
+        foreach (var r in results)
         {
-            Revalidating = results.Any(r => r.Revalidating),
-            RefreshFailure = results.Select(r => r.Failure).OfType<RefreshFailureDto>().MinBy(f => f.FailingSince),
-        };
+            asOf = asOf is { } a && a <= r.Snapshot.AsOf ? a : r.Snapshot.AsOf;
+            stale |= r.Stale;
+            revalidating |= r.Revalidating;
+            // The first failing workspace across several (the earliest failing streak).
+            if (r.Failure is { } f && (failure is null || f.FailingSince < failure.FailingSince))
+            {
+                failure = f;
+            }
+        }
+
+        var marks = await MarksAsync(caller, items, cancellationToken);
+        return new SessionListPage(items, marks, total, view.Page, view.PageSize, asOf, stale, revalidating, failure);
     }
 
     /// <summary>
@@ -140,28 +156,90 @@ internal sealed class SessionListing(
     /// <summary>Adds the portal's own marks to a page of sessions.</summary>
     public async Task<List<SessionSummaryDto>> MarkAsync(Caller caller, List<SessionSummaryDto> items, CancellationToken cancellationToken)
     {
+        var marks = await MarksAsync(caller, items, cancellationToken);
+        var marked = new List<SessionSummaryDto>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            marked.Add(marks[i].ApplyTo(items[i]));
+        }
+
+        return marked;
+    }
+
+    /// <summary>The portal's own marks for each row of a page (state-since, release drift, the caller's pins), in row order.</summary>
+    public async Task<RowMarks[]> MarksAsync(Caller caller, IReadOnlyList<SessionSummaryDto> items, CancellationToken cancellationToken)
+    {
         if (items.Count == 0)
         {
-            return items;
+            return [];
         }
 
         // Waits (briefly) for the release list on a cold start; the ONLINE set is loaded with the newest one.
         await releases.NewestOnlineAsync(cancellationToken);
         var online = releases.OnlineVersions();
+        var newestMajor = online is { Count: > 0 } ? online.Max().Major : 0;
         var pinned = await pins.GetAsync(caller.UserId, cancellationToken);
-        var marked = new List<SessionSummaryDto>(items.Count);
-        foreach (var s in items)
+        var marks = new RowMarks[items.Count];
+        HistoryView? recorded = null;
+        for (var i = 0; i < items.Count; i++)
         {
-            var (since, observed) = StateSinceOf(s, history.Get(s.WorkspaceId)?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince);
-            marked.Add(s with
+            var s = items[i];
+            if (recorded is null || !string.Equals(recorded.History.WorkspaceId, s.WorkspaceId, StringComparison.Ordinal))
             {
-                StateSince = since,
-                StateSinceObserved = observed,
-                ReleaseOutdated = ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online),
-                Pinned = pinned.Contains((s.WorkspaceId, s.SessionClusterId)),
-            });
+                recorded = history.Get(s.WorkspaceId);
+            }
+
+            var (since, observed) = StateSinceOf(s, recorded?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince);
+            marks[i] = new RowMarks(
+                since,
+                observed,
+                ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online, newestMajor),
+                pinned.Contains((s.WorkspaceId, s.SessionClusterId)));
         }
 
-        return marked;
+        return marks;
+    }
+}
+
+/// <summary>The marks the portal adds to one row of a list (see <see cref="SessionListing.MarksAsync"/>).</summary>
+internal readonly record struct RowMarks(DateTimeOffset? StateSince, bool StateSinceObserved, bool ReleaseOutdated, bool Pinned)
+{
+    public SessionSummaryDto ApplyTo(SessionSummaryDto row) => row with
+    {
+        StateSince = StateSince,
+        StateSinceObserved = StateSinceObserved,
+        ReleaseOutdated = ReleaseOutdated,
+        Pinned = Pinned,
+    };
+}
+
+/// <summary>
+/// One page of a session list before it is written: the rows as the snapshots hold them and, beside each, its marks
+/// for the caller. <see cref="ToDto"/> is the contract's <see cref="SessionPageDto"/>.
+/// </summary>
+internal sealed record SessionListPage(
+    IReadOnlyList<SessionSummaryDto> Rows,
+    RowMarks[] Marks,
+    int TotalCount,
+    int Page,
+    int PageSize,
+    DateTimeOffset? AsOf,
+    bool Stale,
+    bool Revalidating,
+    RefreshFailureDto? RefreshFailure)
+{
+    public SessionPageDto ToDto()
+    {
+        var items = new List<SessionSummaryDto>(Rows.Count);
+        for (var i = 0; i < Rows.Count; i++)
+        {
+            items.Add(Marks[i].ApplyTo(Rows[i]));
+        }
+
+        return new SessionPageDto(items, TotalCount, Page, PageSize, AsOf, Stale)
+        {
+            Revalidating = Revalidating,
+            RefreshFailure = RefreshFailure,
+        };
     }
 }

@@ -43,7 +43,7 @@ public static class SessionsEndpoints
         return routes;
     }
 
-    internal static async Task<Results<Ok<SessionPageDto>, ValidationProblem>> ListAllSessions(
+    internal static async Task<Results<SessionPageResult, ValidationProblem>> ListAllSessions(
         [AsParameters] SessionListQuery query, Caller caller, VisibleWorkspaces workspaces, SessionListing listing, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var view, out var errors))
@@ -53,10 +53,10 @@ public static class SessionsEndpoints
 
         listing.Prefetch();
         var visible = await workspaces.IdsAsync(caller, cancellationToken);
-        return TypedResults.Ok(await listing.PageAsync(caller, visible, view, cancellationToken));
+        return new SessionPageResult(await listing.ListPageAsync(caller, visible, view, cancellationToken));
     }
 
-    internal static async Task<Results<Ok<SessionPageDto>, ValidationProblem>> ListSessions(
+    internal static async Task<Results<SessionPageResult, ValidationProblem>> ListSessions(
         string workspaceId, [AsParameters] SessionListQuery query, Caller caller, SessionListing listing, CancellationToken cancellationToken)
     {
         if (!query.TryParse(out var view, out var errors))
@@ -64,7 +64,7 @@ public static class SessionsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await listing.PageAsync(caller, [workspaceId], view, cancellationToken));
+        return new SessionPageResult(await listing.ListPageAsync(caller, [workspaceId], view, cancellationToken));
     }
 
     internal static async Task<Results<PushStreamHttpResult, ValidationProblem>> ExportSessions(

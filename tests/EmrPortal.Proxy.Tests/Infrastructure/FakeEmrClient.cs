@@ -75,8 +75,21 @@ internal sealed class FakeEmrClient : IEmrServerlessSparkClient
     public Task<ListWorkspaceQueuesResponse> ListWorkspaceQueuesAsync(string workspaceId, string? environment = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(new ListWorkspaceQueuesResponse());
 
-    public Task<ListReleaseVersionsResponse> ListReleaseVersionsAsync(ListReleaseVersionsRequest? request = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new ListReleaseVersionsResponse());
+    /// <summary>The release list ListReleaseVersions answers (empty unless a test sets it).</summary>
+    public List<ReleaseVersion> Releases { get; set; } = [];
+
+    public volatile bool FailReleases;
+    private int _releaseCalls;
+
+    public int ReleaseCalls => Volatile.Read(ref _releaseCalls);
+
+    public Task<ListReleaseVersionsResponse> ListReleaseVersionsAsync(ListReleaseVersionsRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _releaseCalls);
+        return FailReleases
+            ? Task.FromException<ListReleaseVersionsResponse>(new EmrApiException(HttpStatusCode.InternalServerError, "InternalError", "boom", "REQ-4"))
+            : Task.FromResult(new ListReleaseVersionsResponse { ReleaseVersions = [.. Releases] });
+    }
 
     public Task<SessionClusterActionResponse> StartSessionClusterAsync(string workspaceId, string sessionClusterId, string? queueName, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The portal is read-only.");
