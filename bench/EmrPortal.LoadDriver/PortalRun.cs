@@ -96,6 +96,9 @@ internal static class PortalRun
         ["Logging__LogLevel__Default"] = "Warning",
         // Only tabs this driver hides pause (the paused-circuit measurement); a short delay keeps the phase quick.
         ["Circuits__PauseHiddenAfter"] = "00:00:00.200",
+        // Idle tabs hold no HTTP/1.1 keep-alive connections for long (Kestrel closes them after 130 s by default); a short
+        // timeout lets the memory phases count what an idle tab keeps for good: its circuit and its WebSocket.
+        ["Kestrel__Limits__KeepAliveTimeout"] = "00:00:02",
     };
 
     public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false)
@@ -250,6 +253,8 @@ internal static class PortalRun
     private static async Task<CircuitMemory> MeasureIdleCircuitsAsync(IBrowser browser, BrowserNewContextOptions options, string storage,
         int webPid, string dumps, string path, string readySelector, int count, string label, CancellationToken ct, bool pause = false)
     {
+        // The same quiet point as after the tabs open: earlier pages' idle keep-alive connections are closed.
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
         var heapBefore = await GcHeapAfterFullGcAsync(webPid, ct);
         await GcDumpIfAskedAsync(webPid, dumps, $"{label}-before", ct);
         var rssBefore = SoakRun.WorkingSet(webPid);
@@ -271,7 +276,8 @@ internal static class PortalRun
                 }
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            // Past the keep-alive timeout (and Kestrel's 1 s heartbeat that enforces it): the contexts' idle HTTP connections are closed.
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
             var heapAfter = await GcHeapAfterFullGcAsync(webPid, ct);
             await GcDumpIfAskedAsync(webPid, dumps, $"{label}-after", ct);
             var rssAfter = SoakRun.WorkingSet(webPid);
