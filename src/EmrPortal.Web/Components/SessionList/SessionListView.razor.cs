@@ -14,12 +14,13 @@ public partial class SessionListView
     /// <summary>The URL's explicit "mine" (true/false), or null when the URL leaves it to the viewer's default.</summary>
     [Parameter] public bool? MineChoice { get; set; }
 
-    /// <summary>The shown view, persisted at the end of the prerender and when the circuit pauses; restored before
-    /// <see cref="OnInitialized"/> of the next render.</summary>
+    /// <summary>The shown view, persisted at the end of the prerender and restored before <see cref="OnInitialized"/>
+    /// of the interactive render. A pausing circuit hands on nothing: the resumed list loads its view from the URL
+    /// (docs/decisions.md#paused-circuits).</summary>
     [PersistentState]
     public SessionListSnapshot? Shown
     {
-        get => _state?.ToSnapshot();
+        get => RendererInfo.IsInteractive ? null : _state?.ToSnapshot();
         set => _restored = value;
     }
 
