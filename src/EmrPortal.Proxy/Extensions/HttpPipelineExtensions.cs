@@ -44,10 +44,10 @@ public static class HttpPipelineExtensions
     /// first: 502/503) carry them too; that is also why HSTS (outside Development, on HTTPS) is set here rather than
     /// by UseHsts.
     /// </summary>
-    private static void UseSecurityHeaders(this WebApplication app, bool hsts) =>
-        app.Use((context, next) =>
-        {
-            context.Response.OnStarting(state =>
+    private static void UseSecurityHeaders(this WebApplication app, bool hsts)
+    {
+        // One callback for every response (its state is the request), not a new closure per request.
+        Func<object, Task> setHeaders = state =>
             {
                 var http = (HttpContext)state;
                 var headers = http.Response.Headers;
@@ -67,9 +67,13 @@ public static class HttpPipelineExtensions
                 }
 
                 return Task.CompletedTask;
-            }, context);
+            };
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(setHeaders, context);
             return next(context);
         });
+    }
 }
 
 /// <summary>Maps upstream trouble to 502/503 ProblemDetails; everything else becomes a bare 500 (logged, not shown).</summary>

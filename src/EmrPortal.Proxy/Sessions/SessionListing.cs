@@ -12,7 +12,7 @@ namespace EmrPortal.Proxy.Sessions;
 /// state-since, no-longer-listed, release drift and the caller's pins. All of it from memory: O(pageSize) per page.
 /// </summary>
 internal sealed class SessionListing(
-    SnapshotStore store, SessionHistoryCache history, ReleaseCatalog releases, PinCache pins, CloudIdentity identity)
+    SnapshotStore store, SessionHistoryCache history, ReleaseCatalog releases, PinCache pins, CloudIdentity identity, SessionPageJson json)
 {
     /// <summary>
     /// One page of <paramref name="workspaceIds"/>' sessions (one workspace, or every visible one merged) for the
@@ -189,15 +189,35 @@ internal sealed class SessionListing(
                 recorded = history.Get(s.WorkspaceId);
             }
 
-            var (since, observed) = StateSinceOf(s, recorded?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince);
+            var global = GlobalMarks(json, s, recorded, online, newestMajor);
             marks[i] = new RowMarks(
-                since,
-                observed,
-                ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online, newestMajor),
-                pinned.Contains((s.WorkspaceId, s.SessionClusterId)));
+                global.StateSince,
+                global.Observed,
+                global.Outdated,
+                pinned.Count != 0 && pinned.Contains((s.WorkspaceId, s.SessionClusterId)));
         }
 
         return marks;
+    }
+
+    /// <summary>
+    /// A row's caller-independent marks (state-since from the recorded history, release drift from the release list),
+    /// computed once per row for each version of the history and of the release list and kept with the row's JSON.
+    /// The history view and the release set are replaced, never changed, when they move on, so their references are
+    /// the version stamps; a row whose stamps differ is computed afresh.
+    /// </summary>
+    internal static RowMarksJson GlobalMarks(
+        SessionPageJson json, SessionSummaryDto s, HistoryView? recorded, IReadOnlySet<EsrVersion>? online, int newestMajor)
+    {
+        var entry = json.Row(s);
+        if (entry.Marks is { } cached && cached.IsFor(recorded, online))
+        {
+            return cached;
+        }
+
+        var (since, observed) = StateSinceOf(s, recorded?.StateSince(s.SessionClusterId, s.State) ?? s.StateSince);
+        var outdated = ReleaseCatalog.IsDrifted(s.ReleaseVersion, s.DisplayReleaseVersion, online, newestMajor);
+        return json.Remember(entry, s, recorded, online, since, observed, outdated);
     }
 }
 

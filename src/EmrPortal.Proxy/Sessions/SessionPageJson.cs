@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -11,28 +12,22 @@ namespace EmrPortal.Proxy.Sessions;
 /// <summary>
 /// Writes a session list page as the contract's <see cref="SessionPageDto"/> JSON, byte for byte what the serializer
 /// writes, without serializing the rows again on every request: a row's own fields (everything before its marks) are
-/// serialized once and kept beside the row, and each request appends only the caller's marks. Rows are immutable
-/// records held by the snapshots, so a row's cached JSON is valid for as long as the row lives (a weak table: it goes
-/// with the snapshot). Serializing the page was the largest item in a warm page request's profile (see
-/// docs/decisions.md#warm-page-requests-where-the-time-went). Everything is written with the endpoints' own serializer
-/// options (their encoder included), so the bytes are the ones <c>TypedResults.Ok</c> would write.
+/// serialized once and kept beside the row, and so are its caller-independent marks (state-since, release drift) for
+/// the history and release list they were computed from (<see cref="RowJson.Marks"/>); each request appends only the
+/// caller's pin. Rows are immutable records held by the snapshots, so a row's cached JSON is valid for as long as the
+/// row lives (a weak table: it goes with the snapshot). Serializing the page was the largest item in a warm page
+/// request's profile (see docs/decisions.md#warm-page-requests-where-the-time-went). Everything is written with the
+/// endpoints' own serializer options (their encoder included), so the bytes are the ones <c>TypedResults.Ok</c> would
+/// write.
 /// </summary>
 internal sealed class SessionPageJson
 {
     // The first mark in the contract's property order. A string value cannot contain these bytes: the serializer
     // escapes every quote inside strings, so the first occurrence is the property itself.
     private static readonly byte[] FirstMark = ",\"stateSince\":"u8.ToArray();
-    private static readonly JsonEncodedText Items = JsonEncodedText.Encode("items");
-    private static readonly JsonEncodedText TotalCount = JsonEncodedText.Encode("totalCount");
-    private static readonly JsonEncodedText PageName = JsonEncodedText.Encode("page");
-    private static readonly JsonEncodedText PageSize = JsonEncodedText.Encode("pageSize");
-    private static readonly JsonEncodedText AsOf = JsonEncodedText.Encode("asOf");
-    private static readonly JsonEncodedText Stale = JsonEncodedText.Encode("stale");
-    private static readonly JsonEncodedText Revalidating = JsonEncodedText.Encode("revalidating");
-    private static readonly JsonEncodedText RefreshFailure = JsonEncodedText.Encode("refreshFailure");
 
-    private readonly ConditionalWeakTable<SessionSummaryDto, byte[]> _prefixes = new();
-    private readonly ConditionalWeakTable<SessionSummaryDto, byte[]>.CreateValueCallback _buildPrefix;
+    private readonly ConditionalWeakTable<SessionSummaryDto, RowJson> _rows = new();
+    private readonly ConditionalWeakTable<SessionSummaryDto, RowJson>.CreateValueCallback _buildRow;
     private readonly JsonTypeInfo<SessionSummaryDto> _row;
     private readonly JsonTypeInfo<RefreshFailureDto> _failure;
     private readonly JsonWriterOptions _writerOptions;
@@ -52,43 +47,82 @@ internal sealed class SessionPageJson
         _row = (JsonTypeInfo<SessionSummaryDto>)options.GetTypeInfo(typeof(SessionSummaryDto));
         _failure = (JsonTypeInfo<RefreshFailureDto>)options.GetTypeInfo(typeof(RefreshFailureDto));
         _writerOptions = new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true };
-        _buildPrefix = Prefix;
+        _buildRow = Build;
+    }
+
+    /// <summary>The row's cached JSON (built on first use).</summary>
+    public RowJson Row(SessionSummaryDto row) => _rows.GetValue(row, _buildRow);
+
+    /// <summary>
+    /// Keeps <paramref name="row"/>'s caller-independent marks, computed from <paramref name="history"/> and
+    /// <paramref name="releases"/> (the versions they depend on, compared by reference), with their JSON.
+    /// </summary>
+    public RowMarksJson Remember(
+        RowJson entry, SessionSummaryDto row, object? history, object? releases, DateTimeOffset? stateSince, bool observed, bool outdated)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var values = new Utf8JsonWriter(buffer, _writerOptions))
+        {
+            WriteMarks(buffer, values, row, stateSince, observed, outdated);
+        }
+
+        var marks = new RowMarksJson(history, releases, stateSince, observed, outdated, buffer.WrittenSpan.ToArray());
+        entry.Marks = marks;
+        return marks;
     }
 
     /// <summary>Writes <paramref name="page"/> to <paramref name="output"/> (UTF-8, no indentation).</summary>
     public void Write(IBufferWriter<byte> output, SessionListPage page)
     {
-        using var writer = new Utf8JsonWriter(output, _writerOptions);
-        var row = new ArrayBufferWriter<byte>(1024);
-        // A date is written by a JSON writer too, so its format is the serializer's (trailing fraction zeros trimmed).
-        var dateBuffer = new ArrayBufferWriter<byte>(40);
-        using var dateWriter = new Utf8JsonWriter(dateBuffer, _writerOptions);
-
-        writer.WriteStartObject();
-        writer.WriteStartArray(Items);
+        // Only for values the serializer formats (dates, the refresh failure); each is written at the top level
+        // after a Reset, so the writer adds no separators of its own.
+        using var values = new Utf8JsonWriter(output, _writerOptions);
+        output.Write("{\"items\":["u8);
         for (var i = 0; i < page.Rows.Count; i++)
         {
-            row.ResetWrittenCount();
-            WriteRow(row, page.Rows[i], page.Marks[i], dateBuffer, dateWriter);
-            writer.WriteRawValue(row.WrittenSpan, skipInputValidation: true);
+            if (i > 0) output.Write(","u8);
+            var row = page.Rows[i];
+            var marks = page.Marks[i];
+            var entry = Row(row);
+            output.Write(entry.Prefix);
+            if (entry.Marks is { } cached && cached.Matches(marks))
+            {
+                output.Write(cached.Json);
+            }
+            else
+            {
+                WriteMarks(output, values, row, marks.StateSince, marks.StateSinceObserved, marks.ReleaseOutdated);
+            }
+
+            output.Write(marks.Pinned ? ",\"pinned\":true}"u8 : ",\"pinned\":false}"u8);
         }
 
-        writer.WriteEndArray();
-        writer.WriteNumber(TotalCount, page.TotalCount);
-        writer.WriteNumber(PageName, page.Page);
-        writer.WriteNumber(PageSize, page.PageSize);
-        if (page.AsOf is { } asOf) writer.WriteString(AsOf, asOf);
-        else writer.WriteNull(AsOf);
-        writer.WriteBoolean(Stale, page.Stale);
-        writer.WriteBoolean(Revalidating, page.Revalidating);
-        writer.WritePropertyName(RefreshFailure);
-        if (page.RefreshFailure is { } failure) JsonSerializer.Serialize(writer, failure, _failure);
-        else writer.WriteNullValue();
-        writer.WriteEndObject();
-        writer.Flush();
+        output.Write("],\"totalCount\":"u8);
+        WriteInt(output, page.TotalCount);
+        output.Write(",\"page\":"u8);
+        WriteInt(output, page.Page);
+        output.Write(",\"pageSize\":"u8);
+        WriteInt(output, page.PageSize);
+        output.Write(",\"asOf\":"u8);
+        WriteDate(output, values, page.AsOf);
+        output.Write(page.Stale ? ",\"stale\":true"u8 : ",\"stale\":false"u8);
+        output.Write(page.Revalidating ? ",\"revalidating\":true"u8 : ",\"revalidating\":false"u8);
+        output.Write(",\"refreshFailure\":"u8);
+        if (page.RefreshFailure is { } failure)
+        {
+            values.Reset(output);
+            JsonSerializer.Serialize(values, failure, _failure);
+            values.Flush();
+        }
+        else
+        {
+            output.Write("null"u8);
+        }
+
+        output.Write("}"u8);
     }
 
-    /// <summary>Writes the page as the response body (<c>application/json; charset=utf-8</c>).</summary>
+    /// <summary>Writes the page as the response body (<c>application/json; charset=utf-8</c>) with one flush.</summary>
     public async Task WriteAsync(HttpResponse response, SessionListPage page)
     {
         response.ContentType = "application/json; charset=utf-8";
@@ -96,36 +130,40 @@ internal sealed class SessionPageJson
         await response.BodyWriter.FlushAsync(response.HttpContext.RequestAborted);
     }
 
-    private void WriteRow(ArrayBufferWriter<byte> row, SessionSummaryDto source, RowMarks marks, ArrayBufferWriter<byte> dateBuffer, Utf8JsonWriter dateWriter)
+    private static void WriteInt(IBufferWriter<byte> output, int value)
     {
-        row.Write(_prefixes.GetValue(source, _buildPrefix));
-        WriteMarks(row, source, marks, dateBuffer, dateWriter);
+        var span = output.GetSpan(11);
+        Utf8Formatter.TryFormat(value, span, out var written);
+        output.Advance(written);
     }
 
-    private static void WriteMarks(ArrayBufferWriter<byte> row, SessionSummaryDto source, RowMarks marks, ArrayBufferWriter<byte> dateBuffer, Utf8JsonWriter dateWriter)
+    private static void WriteDate(IBufferWriter<byte> output, Utf8JsonWriter values, DateTimeOffset? date)
     {
-        row.Write(FirstMark);
-        if (marks.StateSince is { } since)
+        if (date is { } d)
         {
-            dateBuffer.ResetWrittenCount();
-            dateWriter.Reset();
-            dateWriter.WriteStringValue(since);
-            dateWriter.Flush();
-            row.Write(dateBuffer.WrittenSpan);
+            // A JSON writer formats it, so the format is the serializer's (trailing fraction zeros trimmed).
+            values.Reset(output);
+            values.WriteStringValue(d);
+            values.Flush();
         }
         else
         {
-            row.Write("null"u8);
+            output.Write("null"u8);
         }
+    }
 
-        row.Write(marks.StateSinceObserved ? ",\"stateSinceObserved\":true"u8 : ",\"stateSinceObserved\":false"u8);
-        row.Write(source.NoLongerListed ? ",\"noLongerListed\":true"u8 : ",\"noLongerListed\":false"u8);
-        row.Write(marks.ReleaseOutdated ? ",\"releaseOutdated\":true"u8 : ",\"releaseOutdated\":false"u8);
-        row.Write(marks.Pinned ? ",\"pinned\":true}"u8 : ",\"pinned\":false}"u8);
+    /// <summary>The row's marks up to (not including) the caller's pin: <c>,"stateSince":…,"releaseOutdated":…</c>.</summary>
+    private static void WriteMarks(IBufferWriter<byte> output, Utf8JsonWriter values, SessionSummaryDto source, DateTimeOffset? stateSince, bool observed, bool outdated)
+    {
+        output.Write(FirstMark);
+        WriteDate(output, values, stateSince);
+        output.Write(observed ? ",\"stateSinceObserved\":true"u8 : ",\"stateSinceObserved\":false"u8);
+        output.Write(source.NoLongerListed ? ",\"noLongerListed\":true"u8 : ",\"noLongerListed\":false"u8);
+        output.Write(outdated ? ",\"releaseOutdated\":true"u8 : ",\"releaseOutdated\":false"u8);
     }
 
     /// <summary>The row serialized with the endpoints' options, up to (not including) its first mark.</summary>
-    private byte[] Prefix(SessionSummaryDto row)
+    private RowJson Build(SessionSummaryDto row)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(row, _row);
         var cut = json.AsSpan().IndexOf(FirstMark);
@@ -134,20 +172,58 @@ internal sealed class SessionPageJson
             throw new InvalidOperationException("The session row's JSON has no stateSince property: the contract changed, update SessionPageJson.");
         }
 
-        // The rest must be exactly what WriteMarks writes for the row's own values: a property added to the contract
+        // The rest must be exactly what Write writes for the row's own values: a property added to the contract
         // after the marks fails here, on first use, rather than going missing from every page.
         var tail = new ArrayBufferWriter<byte>(256);
-        var dateBuffer = new ArrayBufferWriter<byte>(40);
-        using (var dateWriter = new Utf8JsonWriter(dateBuffer, _writerOptions))
+        using (var values = new Utf8JsonWriter(tail, _writerOptions))
         {
-            WriteMarks(tail, row, new RowMarks(row.StateSince, row.StateSinceObserved, row.ReleaseOutdated, row.Pinned), dateBuffer, dateWriter);
+            WriteMarks(tail, values, row, row.StateSince, row.StateSinceObserved, row.ReleaseOutdated);
         }
 
+        tail.Write(row.Pinned ? ",\"pinned\":true}"u8 : ",\"pinned\":false}"u8);
         if (!json.AsSpan(cut).SequenceEqual(tail.WrittenSpan))
         {
             throw new InvalidOperationException("The session row's marks are not the ones SessionPageJson writes: the contract changed, update SessionPageJson.");
         }
 
-        return json.AsSpan(0, cut).ToArray();
+        return new RowJson(json.AsSpan(0, cut).ToArray());
     }
+}
+
+/// <summary>One row's cached JSON: its own fields, and its last computed caller-independent marks.</summary>
+internal sealed class RowJson(byte[] prefix)
+{
+    private volatile RowMarksJson? _marks;
+
+    /// <summary>The row's JSON up to (not including) its first mark.</summary>
+    public byte[] Prefix => prefix;
+
+    /// <summary>
+    /// The marks last computed for the row and the versions they were computed from; replaced (never changed) when
+    /// either version moves on. The writer serves <see cref="RowMarksJson.Json"/> only for marks equal to these.
+    /// </summary>
+    public RowMarksJson? Marks
+    {
+        get => _marks;
+        set => _marks = value;
+    }
+}
+
+/// <summary>
+/// A row's caller-independent marks as computed from one recorded history (<paramref name="History"/>) and one
+/// release list (<paramref name="Releases"/>), and their JSON (<c>,"stateSince":…,"releaseOutdated":…</c>).
+/// </summary>
+internal sealed record RowMarksJson(object? History, object? Releases, DateTimeOffset? StateSince, bool Observed, bool Outdated, byte[] Json)
+{
+    /// <summary>Whether the stamps are the ones these marks were computed from.</summary>
+    public bool IsFor(object? history, object? releases) => ReferenceEquals(History, history) && ReferenceEquals(Releases, releases);
+
+    /// <summary>
+    /// Whether <see cref="Json"/> is exactly what <paramref name="marks"/> (pin aside) serialize to. Dates compare with
+    /// their offsets: two equal instants with different offsets are written differently.
+    /// </summary>
+    public bool Matches(RowMarks marks) =>
+        Observed == marks.StateSinceObserved
+        && Outdated == marks.ReleaseOutdated
+        && (StateSince is { } a ? marks.StateSince is { } b && a.EqualsExact(b) : marks.StateSince is null);
 }

@@ -3,7 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using EmrPortal.Contracts;
+using EmrPortal.PortalData.Stores;
 using EmrPortal.Proxy.Sessions;
+using EmrPortal.Proxy.Timeline;
 using EmrPortal.Proxy.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -67,6 +69,73 @@ public sealed class SessionPageJsonTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Cached_marks_follow_the_recorded_history_and_the_release_list()
+    {
+        var options = ProxyJsonOptions;
+        var json = new SessionPageJson(options);
+        var random = new Random(3);
+        var row = Row(random) with { WorkspaceId = "w-1", SessionClusterId = "sc-1", State = "Failed", ReleaseVersion = "esr-4.0.0" };
+        var since = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var firstHistory = History(row, since);
+        var firstReleases = new HashSet<EsrVersion> { new(4, 0, 0) };
+
+        var first = SessionListing.GlobalMarks(json, row, firstHistory, firstReleases, 4);
+        Assert.Equal(((DateTimeOffset?)since, true, false), (first.StateSince, first.Observed, first.Outdated));
+        AssertWrittenAsSerialized(json, options, row, first);
+        // Same versions: the cached marks, not a new computation.
+        Assert.Same(first, SessionListing.GlobalMarks(json, row, firstHistory, firstReleases, 4));
+
+        // A new recording with the same instant at another offset: written differently, so recomputed and rewritten.
+        var moved = since.ToOffset(TimeSpan.FromHours(2));
+        var second = SessionListing.GlobalMarks(json, row, History(row, moved), firstReleases, 4);
+        Assert.True(second.StateSince is { } s && s.EqualsExact(moved));
+        AssertWrittenAsSerialized(json, options, row, second);
+
+        // A new release list where the session's release is no longer offered.
+        var third = SessionListing.GlobalMarks(json, row, firstHistory, new HashSet<EsrVersion> { new(5, 0, 0) }, 5);
+        Assert.True(third.Outdated);
+        Assert.Equal(since, third.StateSince);
+        AssertWrittenAsSerialized(json, options, row, third);
+
+        // No recorded history any more: the row's own value.
+        var fourth = SessionListing.GlobalMarks(json, row, null, null, 0);
+        Assert.Equal((row.StateSince, row.StateSince is not null, false), (fourth.StateSince, fourth.Observed, fourth.Outdated));
+        AssertWrittenAsSerialized(json, options, row, fourth);
+    }
+
+    [Fact]
+    public void Marks_other_than_the_cached_ones_are_written_as_they_are()
+    {
+        var options = ProxyJsonOptions;
+        var json = new SessionPageJson(options);
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 25).Select(_ => Row(random)).ToList();
+        var since = new DateTimeOffset(2026, 5, 2, 8, 30, 0, TimeSpan.Zero);
+        foreach (var row in rows)
+        {
+            json.Remember(json.Row(row), row, history: null, releases: null, since, observed: true, outdated: true);
+        }
+
+        // Each differs from the cached marks in one value only (the date's offset alone, for the first).
+        RowMarks[] variants =
+        [
+            new(since.ToOffset(TimeSpan.FromHours(-3)), true, true, false),
+            new(null, true, true, false),
+            new(since, false, true, true),
+            new(since, true, false, false),
+            new(since.AddTicks(1), true, true, false),
+        ];
+        foreach (var variant in variants)
+        {
+            var page = Page(random, rows, rows.Select(_ => variant).ToArray());
+            Assert.Equal(Serialized(page.ToDto(), options), Written(json, page));
+        }
+
+        var same = Page(random, rows, rows.Select(_ => new RowMarks(since, true, true, true)).ToArray());
+        Assert.Equal(Serialized(same.ToDto(), options), Written(json, same));
+    }
+
+    [Fact]
     public async Task A_served_page_is_the_serializers_json_of_the_same_page()
     {
         var (response, body) = await _host.GetAsync("admin", "/api/v1/workspaces/w-finance/sessions?pageSize=50&sort=name&dir=asc");
@@ -77,6 +146,19 @@ public sealed class SessionPageJsonTests : IAsyncLifetime
         var page = JsonSerializer.Deserialize<SessionPageDto>(body, ProxyJsonOptions)!;
         Assert.NotEmpty(page.Items);
         Assert.Equal(JsonSerializer.Serialize(page, ProxyJsonOptions), body);
+    }
+
+    private static HistoryView History(SessionSummaryDto row, DateTimeOffset since) =>
+        new(new WorkspaceHistory(
+            row.WorkspaceId, null, new Dictionary<string, KnownState>(StringComparer.Ordinal) { [row.SessionClusterId] = new(row.State!, since) }, []));
+
+    private static void AssertWrittenAsSerialized(SessionPageJson json, JsonSerializerOptions options, SessionSummaryDto row, RowMarksJson marks)
+    {
+        foreach (var pinned in new[] { false, true })
+        {
+            var page = new SessionListPage([row], [new RowMarks(marks.StateSince, marks.Observed, marks.Outdated, pinned)], 1, 1, 25, null, false, false, null);
+            Assert.Equal(Serialized(page.ToDto(), options), Written(json, page));
+        }
     }
 
     private static byte[] Written(SessionPageJson json, SessionListPage page)
