@@ -1,7 +1,6 @@
 using EmrPortal.Emr.Models;
 using EmrPortal.Proxy.Sessions;
 using EmrPortal.Proxy.Tests.Infrastructure;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,7 +16,7 @@ public sealed class ReleaseCatalogTests
     private readonly FakeEmrClient _client = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
 
-    private ReleaseCatalog Catalog() => new(_client, _time, new Lifetime(), NullLogger<ReleaseCatalog>.Instance);
+    private ReleaseCatalog Catalog() => new(_client, _time, new RunningLifetime(), NullLogger<ReleaseCatalog>.Instance);
 
     private static ReleaseVersion Online(string version) => new() { Version = version, State = "ONLINE" };
 
@@ -80,13 +79,5 @@ public sealed class ReleaseCatalogTests
         }
 
         Assert.True(condition());
-    }
-
-    private sealed class Lifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() { }
     }
 }

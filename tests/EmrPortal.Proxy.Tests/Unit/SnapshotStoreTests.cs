@@ -4,7 +4,6 @@ using EmrPortal.Proxy.Tests.Infrastructure;
 using EmrPortal.Proxy.Upstream;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -26,7 +25,7 @@ public sealed class SnapshotStoreTests
             new UpstreamHealth(_time),
             monitor,
             _time,
-            new Lifetime(),
+            new RunningLifetime(),
             NullLogger<SnapshotStore>.Instance);
     }
 
@@ -186,13 +185,5 @@ public sealed class SnapshotStoreTests
         }
 
         Assert.True(condition());
-    }
-
-    private sealed class Lifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() { }
     }
 }
