@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +15,7 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every EmrPortal service shares: OpenTelemetry (logs, metrics, traces over OTLP when configured), health
+/// What every EmrPortal service shares: OpenTelemetry (logs, metrics, and traces over OTLP when configured), health
 /// checks, service discovery, and resilient HttpClients by default. Clients that need their own pipeline (the
 /// signed EMR client) remove the default one, see docs/decisions.md#resilience-outside-the-signer.
 /// </summary>
@@ -21,6 +23,12 @@ public static class ServiceDefaultsExtensions
 {
     public const string LivenessPath = "/health/live";
     public const string ReadinessPath = "/health/ready";
+
+    /// <summary>
+    /// Records traces without an OTLP endpoint, for a trace exporter added in code (<c>ConfigureOpenTelemetryTracerProvider</c>).
+    /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, traces are always recorded; with neither, none are.
+    /// </summary>
+    public const string TracesEnabledKey = "OpenTelemetry:Traces:Enabled";
 
     /// <summary>
     /// Framework activity sources recorded beyond ASP.NET Core's and HttpClient's instrumentation: Blazor's
@@ -50,6 +58,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry(activitySources);
         builder.AddDefaultHealthChecks();
+        builder.BindKestrelLimits();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -69,25 +78,43 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(FrameworkMeters))
-            .WithTracing(tracing => tracing
+                .AddMeter(FrameworkMeters));
+
+        // Traces are recorded only where something exports them: every recorded request pays for an Activity, its
+        // tags and the instrumentation's callbacks (about a tenth of a warm proxy request's CPU; docs/decisions.md).
+        if (otlp || builder.Configuration.GetValue<bool>(TracesEnabledKey))
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(FrameworkActivitySources)
                 .AddSource(activitySources)
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes are noise in traces.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
                 .AddHttpClientInstrumentation());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
+        if (otlp)
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Kestrel's limits from configuration (<c>Kestrel:Limits:*</c>, e.g. <c>Kestrel__Limits__KeepAliveTimeout</c>).
+    /// Kestrel reads only its endpoints and certificates from the <c>Kestrel</c> section by itself; without this, a
+    /// limit set in configuration is silently ignored (docs/decisions.md, "Measuring circuit memory").
+    /// </summary>
+    public static TBuilder BindKestrelLimits<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.Configure<KestrelServerOptions>(kestrel => builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits));
         return builder;
     }
 
