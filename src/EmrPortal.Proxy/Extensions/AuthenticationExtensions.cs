@@ -91,6 +91,8 @@ public static class AuthenticationExtensions
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
             o.MapInboundClaims = false;
+            // Nothing reads the bearer token back from the authentication properties: do not copy it there per request.
+            o.SaveToken = false;
             o.TokenValidationParameters.NameClaimType = Caller.NameClaim;
             o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
             // Each token's signature is verified once; later requests with the same token are served from a bounded
@@ -108,7 +110,10 @@ public static class AuthenticationExtensions
         // App-only (client credentials) tokens carry no scp; in Entra mode they need an app permission (an app role
         // granted to the calling application). Demo tokens are always user tokens, so there the scope is mandatory.
         var acceptAppTokens = string.Equals(mode, EntraMode, StringComparison.OrdinalIgnoreCase);
-        var apiPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+        // No scheme named on the policy: the bearer scheme is the only and default one, so the principal the authentication
+        // middleware set is the one to check (naming it made the policy evaluator authenticate again and copy the
+        // principal on every request; docs/decisions.md).
+        var apiPolicy = new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
             .RequireAssertion(ctx =>
                 Caller.HasScope(ctx.User, requiredScope)

@@ -26,34 +26,9 @@ public static class RateLimitingExtensions
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(PerUserPolicy, http =>
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptionsMonitor<UserRateLimitOptions>>().CurrentValue;
-                var key = PartitionKey(http);
-                // With Redis configured (and reachable) the bucket is shared by every proxy instance, so a user spread
-                // over N instances by the load balancer still gets one budget; otherwise (or while Redis is down) each
-                // instance keeps its own. See docs/decisions.md#per-user-rate-limits-across-instances.
-                var redis = http.RequestServices.GetService<IConnectionMultiplexer>();
-                if (redis is { IsConnected: true })
-                {
-                    return RedisRateLimitPartition.GetTokenBucketRateLimiter(RedisKeyFor(key), _ => new RedisTokenBucketRateLimiterOptions
-                    {
-                        ConnectionMultiplexerFactory = () => redis,
-                        TokenLimit = limits.Burst,
-                        TokensPerPeriod = limits.PermitsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    });
-                }
-
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.Burst,
-                    TokensPerPeriod = limits.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            // A policy object built once (options monitor and Redis multiplexer resolved once, limiter factories
+            // allocated once); per request it only names the caller's partition.
+            o.AddPolicy<string, PerUserRateLimiterPolicy>(PerUserPolicy);
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -82,8 +57,61 @@ public static class RateLimitingExtensions
         "emrportal:ratelimit:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partitionKey)), 0, 16);
 
     /// <summary>Authenticated callers by user id; anything else (should not reach the API) by remote address.</summary>
-    private static string PartitionKey(HttpContext http) =>
+    internal static string PartitionKey(HttpContext http) =>
         http.User.Identity?.IsAuthenticated == true
             ? "u:" + Caller.Of(http).UserId
             : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+}
+
+/// <summary>
+/// The per-user token bucket. With Redis configured (and reachable) the bucket is shared by every proxy instance, so a
+/// user spread over N instances by the load balancer still gets one budget; otherwise (or while Redis is down) each
+/// instance keeps its own. See docs/decisions.md#per-user-rate-limits-across-instances. Limits are read from the
+/// options when a user's bucket is created.
+/// </summary>
+internal sealed class PerUserRateLimiterPolicy : IRateLimiterPolicy<string>
+{
+    private readonly IConnectionMultiplexer? _redis;
+    private readonly Func<string, RateLimiter> _localBucket;
+    private readonly Func<string, RedisTokenBucketRateLimiterOptions> _redisBucket;
+
+    public PerUserRateLimiterPolicy(IOptionsMonitor<UserRateLimitOptions> options, IServiceProvider services)
+    {
+        _redis = services.GetService<IConnectionMultiplexer>();
+        _localBucket = _ =>
+        {
+            var limits = options.CurrentValue;
+            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.Burst,
+                TokensPerPeriod = limits.PermitsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        };
+        var redis = _redis;
+        _redisBucket = _ =>
+        {
+            var limits = options.CurrentValue;
+            return new RedisTokenBucketRateLimiterOptions
+            {
+                ConnectionMultiplexerFactory = () => redis!,
+                TokenLimit = limits.Burst,
+                TokensPerPeriod = limits.PermitsPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            };
+        };
+    }
+
+    /// <summary>Rejections are answered by the limiter's shared OnRejected (429 ProblemDetails with Retry-After).</summary>
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    {
+        var key = RateLimitingExtensions.PartitionKey(httpContext);
+        return _redis is { IsConnected: true }
+            ? RedisRateLimitPartition.GetTokenBucketRateLimiter(RateLimitingExtensions.RedisKeyFor(key), _redisBucket)
+            : new RateLimitPartition<string>(key, _localBucket);
+    }
 }

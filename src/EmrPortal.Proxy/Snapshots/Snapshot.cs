@@ -19,6 +19,9 @@ internal sealed class Snapshot
     // Recent filtered orders, so paging through one filtered view costs one pass, not one per page.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(SessionSortKey, bool, SessionFilter), int[]> _filtered = new();
     private const int MaxCachedFilters = 32;
+
+    /// <summary>Filtered pages whose last row is at most this deep are found by walking the sort order (see <see cref="Page"/>).</summary>
+    internal const int MaxWalkedRows = 1_000;
     // Which sessions each recent filter matches (a bit per session, in storage order) and how many: the O(n) test of
     // every session is paid once per filter, whatever the sort key, direction or page asked for.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SessionFilter, MatchSet> _matchSets = new();
@@ -148,10 +151,12 @@ internal sealed class Snapshot
             return (items, order.Length);
         }
 
-        // Past the first page someone is paging through the view: build its filtered order once (cached) and slice it.
-        // A first page walks the precomputed order testing each session's bit and stops once the page is full:
-        // O(pageSize / selectivity), not O(n), for the common case of a new filter, sort or direction.
-        if (offset > 0 || _filtered.ContainsKey((view.Sort, view.Descending, view.Filter)))
+        // Early pages (where nearly all paging happens) walk the precomputed order testing each session's bit and stop
+        // once the page is full: O((offset + pageSize) / selectivity), nothing allocated or cached. Deeper pages build
+        // the view's filtered order once (cached) and slice it, as does any page of a view whose order is cached already.
+        // (Building and caching the order for pages 2-3 as well thrashed the bounded cache under a mix of views: an O(n)
+        // pass, a 40 KB array and the dictionary's locks on most requests; docs/decisions.md.)
+        if (offset + view.PageSize > MaxWalkedRows || _filtered.ContainsKey((view.Sort, view.Descending, view.Filter)))
         {
             var cached = Matching(view.Sort, view.Descending, view.Filter).Span;
             for (var i = offset; i < cached.Length && i < offset + view.PageSize; i++)

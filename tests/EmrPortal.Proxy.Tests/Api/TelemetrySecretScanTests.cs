@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -30,7 +31,7 @@ public sealed partial class TelemetrySecretScanTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         // The host's own logger capture stays; the OTel logger provider it removed comes back with an in-memory exporter.
-        _traced = _host.Proxy.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        _traced = _host.Proxy.WithWebHostBuilder(b => b.UseSetting(ServiceDefaultsExtensions.TracesEnabledKey, "true").ConfigureTestServices(s =>
         {
             s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_spans));
             s.AddLogging(l => l.AddOpenTelemetry(o =>

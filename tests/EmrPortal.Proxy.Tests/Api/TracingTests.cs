@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 using EmrPortal.Emr.Diagnostics;
 using EmrPortal.Proxy.Tests.Infrastructure;
@@ -22,7 +23,7 @@ public sealed class TracingTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _traced = _host.Proxy.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        _traced = _host.Proxy.WithWebHostBuilder(b => b.UseSetting(ServiceDefaultsExtensions.TracesEnabledKey, "true").ConfigureTestServices(s =>
             s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(_spans))));
         return ValueTask.CompletedTask;
     }

@@ -131,6 +131,26 @@ public sealed class SnapshotSortTests
         }
     }
 
+    [Fact]
+    public void Filtered_pages_on_both_sides_of_the_walk_limit_equal_the_reference()
+    {
+        var (snapshot, all) = Large.Value;
+        SessionFilter[] filters = [new(SessionStates.Running, null, null, null, null), new(null, null, null, null, "a")];
+        foreach (var filter in filters)
+        {
+            Assert.True(SessionSort.TryParse(SortKeys.Name, out var sortKey));
+            var expected = ReferenceSort(all.Where(s => ReferenceMatch(s, filter)), SortKeys.Name, false).Select(s => s.SessionClusterId).ToList();
+            Assert.True(expected.Count > Snapshot.MaxWalkedRows + 50, "the filter must match more rows than are walked");
+            // Walked (last row at the limit), then cached and sliced (one row past it), then walked again with the order cached.
+            foreach (var (page, pageSize) in new[] { (Snapshot.MaxWalkedRows / 50, 50), (Snapshot.MaxWalkedRows / 50 + 1, 50), (2, 25), (1, 50) })
+            {
+                var (items, total) = snapshot.Page(new SessionView(page, pageSize, sortKey, false, filter));
+                Assert.Equal(expected.Count, total);
+                Assert.Equal(expected.Skip((page - 1) * pageSize).Take(pageSize).ToList(), items.Select(s => s.SessionClusterId).ToList());
+            }
+        }
+    }
+
     private static bool ReferenceMatch(SessionSummaryDto s, SessionFilter f)
     {
         static bool Has(string? field, string text) => field?.Contains(text, StringComparison.OrdinalIgnoreCase) == true;
