@@ -85,8 +85,11 @@ public sealed class LeanCircuitTests : PortalTestContext
 
         // Another circuit (and the dark mode) renders from the shared strings: no rebuild, no copy.
         await using var other = new SecondCircuit();
-        other.Render<PortalThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme));
+        var second = other.Render<PortalThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme));
         Assert.Same(shared, PortalThemeProvider.Shared(dark: false));
+        Assert.Equal(mud.Markup, second.Markup);
+        // ... without a MudThemeProvider of its own (a theme copy, a system dark-mode watch through JS interop).
+        Assert.Empty(second.FindComponents<MudThemeProvider>());
 
         var dark = Render<PortalThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme).Add(x => x.IsDarkMode, true));
         var mudDark = Render<MudThemeProvider>(p => p.Add(x => x.Theme, PortalTheme.Theme).Add(x => x.IsDarkMode, true));

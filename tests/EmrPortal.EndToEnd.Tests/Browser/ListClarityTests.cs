@@ -129,12 +129,12 @@ public sealed class ListClarityTests(PortalFixture portal, BrowserFixture browse
             .EvaluateAllAsync<string[]>("chips => chips.map(c => c.getAttribute('data-state') + '|' + c.textContent.trim())");
         Assert.All(states, s => Assert.Equal("Upgrading|Upgrading", s));
 
-        // The State filter offers it too, and choosing another state and back works from the filter alone.
-        await page.Locator("[data-testid='filter-state']").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").GetByText("Running", new() { Exact = true }).ClickAsync();
+        // The State filter (a native select) offers it too, and choosing another state and back works from the filter alone.
+        var filter = page.Locator("select[data-testid='filter-state']");
+        await Assertions.Expect(filter).ToHaveValueAsync("Upgrading");
+        await filter.SelectOptionAsync(new SelectOptionValue { Label = "Running" });
         await PortalBrowser.WaitForListAsync(page, "state", "Running");
-        await page.Locator("[data-testid='filter-state']").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").GetByText("Upgrading", new() { Exact = true }).ClickAsync();
+        await filter.SelectOptionAsync(new SelectOptionValue { Label = "Upgrading" });
         await PortalBrowser.WaitForListAsync(page, "state", "Upgrading");
         await PortalBrowser.ExpectRowsAsync(page, expected);
     }

@@ -94,13 +94,58 @@ public sealed class SessionListTests(PortalFixture portal, BrowserFixture browse
         await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(filtered));
         Assert.Contains(first["sessionClusterId"]!.GetValue<string>(), await PortalBrowser.RowIdsAsync(page));
 
-        // A state filter from the select.
+        // A state filter from the (native) select.
         var state = first["state"]!.GetValue<string>();
-        await page.Locator("[data-testid='filter-state']").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").GetByText(state, new() { Exact = true }).ClickAsync();
+        await page.Locator("select[data-testid='filter-state']").SelectOptionAsync(new SelectOptionValue { Label = state });
         await PortalBrowser.WaitForListAsync(page, "state", state);
         var narrowed = await ProxyPageAsync($"q={Uri.EscapeDataString(owner)}&queue={Uri.EscapeDataString(queue)}&state={state}");
         await PortalBrowser.ExpectRowsAsync(page, SignInTests.Ids(narrowed));
+    }
+
+    [Fact]
+    public async Task Native_filter_fields_show_focus_follow_back_and_forward_and_clear_by_their_button()
+    {
+        var page = await OpenAsync("admin", $"{ListPath}?sort=name&dir=asc");
+        await PortalBrowser.WaitForListReadyAsync(page);
+        var state = page.Locator("select[data-testid='filter-state']");
+        var size = page.Locator("select[data-testid='page-size']");
+        await Assertions.Expect(state).ToHaveValueAsync("");
+        await Assertions.Expect(size).ToHaveValueAsync("25");
+
+        // The select lies transparent over MudBlazor's field: focusing it rings the field as MudBlazor's focus does.
+        var border = page.Locator("select[data-testid='filter-state'] ~ fieldset.mud-input-outlined-border");
+        await Assertions.Expect(border).ToHaveCSSAsync("border-top-width", "1px");
+        await state.FocusAsync();
+        await Assertions.Expect(border).ToHaveCSSAsync("border-top-width", "2px");
+
+        await state.SelectOptionAsync(new SelectOptionValue { Value = "Running" });
+        await PortalBrowser.WaitForListAsync(page, "state", "Running");
+        await size.SelectOptionAsync(new SelectOptionValue { Value = "10" });
+        await PortalBrowser.WaitForListAsync(page, "pageSize", "10");
+        await Assertions.Expect(page.Locator("[data-testid='pager-range']")).ToContainTextAsync("1–10 of");
+
+        // Back and forward move the fields with the URL.
+        await page.GoBackAsync();
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "pageSize") is null && PortalBrowser.QueryValue(url, "state") == "Running");
+        await Assertions.Expect(size).ToHaveValueAsync("25");
+        await Assertions.Expect(state).ToHaveValueAsync("Running");
+        await page.GoBackAsync();
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "state") is null);
+        await Assertions.Expect(state).ToHaveValueAsync("");
+        await page.GoForwardAsync();
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "state") == "Running");
+        await Assertions.Expect(state).ToHaveValueAsync("Running");
+        await PortalBrowser.WaitForListReadyAsync(page);
+
+        // A text filter's clear button (named for what it clears) drops the filter.
+        var queue = page.Locator("#filter-queue");
+        await queue.FillAsync("dev_queue");
+        await queue.PressAsync("Enter");
+        await PortalBrowser.WaitForListAsync(page, "queue", "dev_queue");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear queue", Exact = true }).ClickAsync();
+        await PortalBrowser.WaitForUrlAsync(page, url => PortalBrowser.QueryValue(url, "queue") is null);
+        await Assertions.Expect(queue).ToHaveValueAsync("");
+        Assert.Equal("Running", PortalBrowser.QueryValue(page.Url, "state"));
     }
 
     [Fact]

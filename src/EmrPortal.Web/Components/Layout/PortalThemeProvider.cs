@@ -6,26 +6,25 @@ using MudBlazor;
 namespace EmrPortal.Web.Components.Layout;
 
 /// <summary>
-/// <see cref="MudThemeProvider"/> for the portal's one theme (<see cref="PortalTheme.Theme"/>), writing exactly what
-/// MudBlazor writes, but built once per process and mode (light, dark) instead of once per render: MudBlazor rebuilds
-/// its CSS variables (tens of KB of text) on every render, and each circuit would keep its own copy in its render tree.
-/// Here every circuit's tree points at the same strings (docs/decisions.md#lean-circuits).
+/// MudBlazor's theme style sheet for the portal's one theme (<see cref="PortalTheme.Theme"/>), exactly as
+/// <see cref="MudThemeProvider"/> writes it, but built once per process and mode (light, dark) and shared: MudBlazor
+/// rebuilds its CSS variables (tens of KB of text) on every render, and each instance keeps a copy of the theme and
+/// watches the system's dark mode through JS interop (an object reference and its JSON metadata per circuit) although
+/// the portal decides the mode itself. Only the first render of each mode in the process runs a real
+/// <see cref="MudThemeProvider"/> (<see cref="ThemeCapture"/>), which keeps its output; every later render, in any
+/// circuit, writes those same strings and no component (docs/decisions.md#lean-circuits).
 /// </summary>
-public sealed class PortalThemeProvider : MudThemeProvider
+public sealed class PortalThemeProvider : ComponentBase
 {
-    private bool _darkMode;
     private static IReadOnlyList<(bool Markup, string Content)>? _light;
     private static IReadOnlyList<(bool Markup, string Content)>? _dark;
+    private static volatile bool _unshareable;
+
+    [Parameter, EditorRequired] public MudTheme? Theme { get; set; }
+    [Parameter] public bool IsDarkMode { get; set; }
 
     /// <summary>What every circuit renders for the mode: MudBlazor's output, captured by the first render (null before).</summary>
     internal static IReadOnlyList<(bool Markup, string Content)>? Shared(bool dark) => dark ? _dark : _light;
-
-    public override Task SetParametersAsync(ParameterView parameters)
-    {
-        // The mode this instance renders (MudBlazor keeps its own copy in a parameter state).
-        if (parameters.TryGetValue<bool>(nameof(IsDarkMode), out var dark)) _darkMode = dark;
-        return base.SetParametersAsync(parameters);
-    }
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
@@ -34,48 +33,77 @@ public sealed class PortalThemeProvider : MudThemeProvider
             throw new InvalidOperationException($"{nameof(PortalThemeProvider)} shares the style sheets of {nameof(PortalTheme)}.{nameof(PortalTheme.Theme)} only.");
         }
 
-        // MudBlazor's own render reads the mode this instance was given; the first render of each mode is kept.
-        var shared = _darkMode ? _dark ??= Capture() : _light ??= Capture();
+        var shared = Shared(IsDarkMode);
         if (shared is null)
         {
-            // MudBlazor renders something other than text (a newer version): render as it does, unshared.
-            base.BuildRenderTree(builder);
+            // Not captured yet (or MudBlazor renders more than text, in a newer version): MudBlazor's own provider.
+            builder.OpenComponent<ThemeCapture>(0);
+            builder.AddComponentParameter(1, nameof(MudThemeProvider.Theme), Theme);
+            builder.AddComponentParameter(2, nameof(MudThemeProvider.IsDarkMode), IsDarkMode);
+            builder.AddComponentParameter(3, nameof(MudThemeProvider.ObserveSystemDarkModeChange), false);
+            builder.CloseComponent();
             return;
         }
 
         foreach (var (markup, content) in shared)
         {
-            if (markup) builder.AddMarkupContent(0, content);
-            else builder.AddContent(1, content);
+            if (markup) builder.AddMarkupContent(4, content);
+            else builder.AddContent(5, content);
         }
     }
 
-    // Reads MudBlazor's own output as frames (the framework's render-tree types): text and markup only, else nothing is
-    // shared. A MudBlazor upgrade that renders differently falls back to MudBlazor's render; the tests notice.
-#pragma warning disable BL0006
-    private List<(bool, string)>? Capture()
+    /// <summary>A <see cref="MudThemeProvider"/> that renders as MudBlazor does and keeps what it rendered for its mode.</summary>
+    internal sealed class ThemeCapture : MudThemeProvider
     {
-        using var own = new RenderTreeBuilder();
-        base.BuildRenderTree(own);
-        var frames = own.GetFrames();
-        var captured = new List<(bool, string)>(frames.Count);
-        for (var i = 0; i < frames.Count; i++)
+        private bool _darkMode;
+
+        public override Task SetParametersAsync(ParameterView parameters)
         {
-            var frame = frames.Array[i];
-            switch (frame.FrameType)
-            {
-                case RenderTreeFrameType.Markup:
-                    captured.Add((true, frame.MarkupContent));
-                    break;
-                case RenderTreeFrameType.Text:
-                    captured.Add((false, frame.TextContent));
-                    break;
-                default:
-                    return null;
-            }
+            // The mode this instance renders (MudBlazor keeps its own copy in a parameter state).
+            if (parameters.TryGetValue<bool>(nameof(IsDarkMode), out var dark)) _darkMode = dark;
+            return base.SetParametersAsync(parameters);
         }
 
-        return captured;
-    }
+        protected override void BuildRenderTree(RenderTreeBuilder builder)
+        {
+            if (!_unshareable && Shared(_darkMode) is null)
+            {
+                var captured = Capture();
+                if (captured is null) _unshareable = true;
+                else if (_darkMode) _dark = captured;
+                else _light = captured;
+            }
+
+            base.BuildRenderTree(builder);
+        }
+
+        // Reads MudBlazor's own output as frames (the framework's render-tree types): text and markup only, else nothing
+        // is shared. A MudBlazor upgrade that renders differently keeps MudBlazor's render; the tests notice.
+#pragma warning disable BL0006
+        private List<(bool, string)>? Capture()
+        {
+            using var own = new RenderTreeBuilder();
+            base.BuildRenderTree(own);
+            var frames = own.GetFrames();
+            var captured = new List<(bool, string)>(frames.Count);
+            for (var i = 0; i < frames.Count; i++)
+            {
+                var frame = frames.Array[i];
+                switch (frame.FrameType)
+                {
+                    case RenderTreeFrameType.Markup:
+                        captured.Add((true, frame.MarkupContent));
+                        break;
+                    case RenderTreeFrameType.Text:
+                        captured.Add((false, frame.TextContent));
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return captured;
+        }
 #pragma warning restore BL0006
+    }
 }

@@ -1,4 +1,5 @@
 using EmrPortal.Contracts;
+using EmrPortal.Web.Components.Common;
 using EmrPortal.Web.Services;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -23,6 +24,8 @@ public partial class SessionListView
         get => RendererInfo.IsInteractive ? null : _state?.ToSnapshot();
         set => _restored = value;
     }
+
+    private static readonly string CompareClass = MudMarkup.ButtonClass(Variant.Outlined, Color.Default, Size.Medium);
 
     private SessionListSnapshot? _restored;
     private SessionListState _state = default!;
