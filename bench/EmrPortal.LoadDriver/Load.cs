@@ -94,6 +94,48 @@ internal static class Load
     }
 
     /// <summary>
+    /// Closed loop for a fixed time (every request that starts before <paramref name="duration"/> is recorded), so a
+    /// phase is seconds of steady state whatever the throughput, not a request count a fast server finishes in its ramp.
+    /// </summary>
+    public static Task<PhaseResult> ClosedLoopForAsync(string name, int concurrency, TimeSpan duration, Request request, CancellationToken cancellationToken) =>
+        // Room for 100k req/s (several times loopback Kestrel's rate on this kind of machine); a faster server would
+        // end the phase early by count, which the summary's missing "(time cap)" shows.
+        ClosedLoopAsync(name, concurrency, Math.Max(10_000, (int)(duration.TotalSeconds * 100_000)), duration, request, cancellationToken);
+
+    /// <summary>
+    /// Warms a server to steady state: closed-loop windows of <paramref name="window"/> until the last two windows'
+    /// throughputs agree within <paramref name="tolerance"/> (relative), at least <paramref name="minWindows"/>
+    /// windows, at most <paramref name="max"/> in all. Tiered JIT, dynamic PGO and the thread pool's growth take
+    /// seconds at 10k+ req/s; a fixed request count is over in a fraction of that.
+    /// </summary>
+    public static async Task<SteadyWarmup> WarmUntilSteadyAsync(
+        string name, int concurrency, TimeSpan window, double tolerance, int minWindows, TimeSpan max, Request request, CancellationToken cancellationToken)
+    {
+        var rates = new List<double>();
+        var clock = Stopwatch.StartNew();
+        var steady = false;
+        while (clock.Elapsed + window <= max + TimeSpan.FromMilliseconds(1))
+        {
+            var phase = await ClosedLoopAsync($"{name}, window {rates.Count + 1}", concurrency, Math.Max(10_000, (int)(window.TotalSeconds * 100_000)), window, request, cancellationToken);
+            rates.Add(phase.All.RequestsPerSecond);
+            if (phase.All.Failures > 0)
+            {
+                continue; // Failures make a window's rate meaningless; keep warming (the rounds report failures).
+            }
+
+            if (rates.Count >= minWindows && rates.Count >= 2 && Math.Abs(rates[^1] - rates[^2]) <= tolerance * Math.Max(rates[^1], rates[^2]))
+            {
+                steady = true;
+                break;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name}: {(steady ? "steady" : "NOT steady")} after {rates.Count} windows of {window.TotalSeconds:F1} s ({string.Join(" → ", rates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))} req/s)"));
+        return new SteadyWarmup(name, window.TotalSeconds, tolerance, rates, steady);
+    }
+
+    /// <summary>
     /// Open loop at a fixed offered rate spread over the workers (each sends on its own schedule, not when the last
     /// answer arrives), so latency reflects service time at that load rather than the queue a saturated closed loop builds.
     /// </summary>

@@ -33,8 +33,10 @@ internal sealed record LoadOptions
     public double PacedRps { get; init; } = 400;
     public int PacedSeconds { get; init; } = 15;
     public int AnchorRounds { get; init; } = 3;
-    public int AnchorRequests { get; init; } = 20_000;
-    public TimeSpan AnchorCap { get; init; } = TimeSpan.FromSeconds(6);
+    /// <summary>Length of each phase of an anchor round (time-based: at 10k–50k req/s, seconds of steady state, not a ramp).</summary>
+    public TimeSpan AnchorPhase { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Upper bound of each side's warm-up to steady state before the rounds.</summary>
+    public TimeSpan AnchorWarmMax { get; init; } = TimeSpan.FromSeconds(12);
     public TimeSpan RunCap { get; init; } = TimeSpan.FromMinutes(10);
 }
 
@@ -195,7 +197,7 @@ internal static class LoadRun
         AnchorResults? anchor = null;
         if (o.BareDll is { } bareDll)
         {
-            anchor = await AnchorRun.RunAsync(proxy, http, tokens, o, bareDll, o.AnchorRounds, o.AnchorRequests, o.AnchorCap, ct);
+            anchor = await AnchorRun.RunAsync(proxy, http, tokens, o, bareDll, ct);
         }
 
         // Baseline: the same views answered by scanning upstream on every request (emulator throttling raised: the

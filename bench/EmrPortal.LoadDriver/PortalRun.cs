@@ -104,7 +104,7 @@ internal static class PortalRun
     public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false)
     {
         // --memory-only is for working on memory per circuit, often on a busy machine: no timing is taken, so it may wait longer.
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly ? 25 : 7));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly ? 25 : 12));
         var ct = cts.Token;
         var notes = new List<string>();
         var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "portal") };
@@ -160,9 +160,22 @@ internal static class PortalRun
         // own browser context (one circuit each). First the workspace list ("/", the same layout without the session
         // list: the same-run baseline of what any portal page costs), then the session list.
         Console.WriteLine($"Portal: server memory for {circuits} idle circuits per page (separate browser contexts)...");
-        var baseline = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, "/", "[data-testid='workspace-list'][data-ready='true']", circuits, "baseline", ct);
-        var listMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, list, ListReady, circuits, "list", ct);
-        var pausedMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, list, ListReady, circuits, "paused", ct, pause: true);
+        // With dotnet-dump at hand, heap dumps around the layout-only and list tabs say what each circuit's live bytes are.
+        var dumpTool = HeapDiff.Tool();
+        if (dumpTool is null) notes.Add("dotnet-dump was not found: memory per circuit is the GC heap delta only, without the live-object breakdown by type.");
+        var baseline = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, "/", "[data-testid='workspace-list'][data-ready='true']", circuits, "baseline", ct, dumpTool: dumpTool);
+        var listMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, list, ListReady, circuits, "list", ct, dumpTool: dumpTool);
+        var pausedMemory = await MeasureIdleCircuitsAsync(browser, contextOptions, storage, web.ProcessId, o.LogDirectory, list, ListReady, circuits, "paused", ct, pause: true, dumpTool: dumpTool);
+        var liveHeap = new List<CircuitHeap>();
+        foreach (var (memory, page) in new[] { (baseline, "/ (workspace list)"), (listMemory, "session list"), (pausedMemory, "paused session list") })
+        {
+            if (memory.DumpBefore is null || memory.DumpAfter is null) continue;
+            if (await HeapDiff.DiffAsync(dumpTool!, memory.DumpBefore, memory.DumpAfter, circuits, page, ct) is not { } heap) continue;
+            liveHeap.Add(heap);
+            var most = string.Join(", ", heap.Top.Take(4).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Type} {t.KbPerCircuit:F0} KB")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {page}: {heap.LiveKbPerCircuit:F0} KB of live objects per circuit (heap dumps diffed by type); most: {most}"));
+        }
+
         if (memoryOnly)
         {
             // --memory-only: the circuit figures alone (printed above), for working on memory per circuit; no result file.
@@ -241,22 +254,23 @@ internal static class PortalRun
             FirstRowPhasesMs = phases,
             PausedGcHeapBeforeBytes = pausedMemory.HeapBefore,
             PausedGcHeapAfterBytes = pausedMemory.HeapAfter,
+            LiveHeap = liveHeap,
         };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
         await File.WriteAllBytesAsync(resultsPath, JsonSerializer.SerializeToUtf8Bytes(results, BenchJsonContext.Default.PortalResults), ct);
         return 0;
     }
 
-    private sealed record CircuitMemory(long HeapBefore, long HeapAfter, long RssBefore, long RssAfter);
+    private sealed record CircuitMemory(long HeapBefore, long HeapAfter, long RssBefore, long RssAfter, string? DumpBefore = null, string? DumpAfter = null);
 
     /// <summary>Opens <paramref name="count"/> idle circuits on <paramref name="path"/> and reads the web process's memory around them.</summary>
     private static async Task<CircuitMemory> MeasureIdleCircuitsAsync(IBrowser browser, BrowserNewContextOptions options, string storage,
-        int webPid, string dumps, string path, string readySelector, int count, string label, CancellationToken ct, bool pause = false)
+        int webPid, string dumps, string path, string readySelector, int count, string label, CancellationToken ct, bool pause = false, string? dumpTool = null)
     {
         // The same quiet point as after the tabs open: earlier pages' idle keep-alive connections are closed.
         await Task.Delay(TimeSpan.FromSeconds(5), ct);
         var heapBefore = await GcHeapAfterFullGcAsync(webPid, ct);
-        await GcDumpIfAskedAsync(webPid, dumps, $"{label}-before", ct);
+        var dumpBefore = dumpTool is null ? null : await HeapDiff.DumpAsync(dumpTool, webPid, dumps, $"{label}-before", ct);
         var rssBefore = SoakRun.WorkingSet(webPid);
         var contexts = new List<IBrowserContext>();
         try
@@ -279,11 +293,11 @@ internal static class PortalRun
             // Past the keep-alive timeout (and Kestrel's 1 s heartbeat that enforces it): the contexts' idle HTTP connections are closed.
             await Task.Delay(TimeSpan.FromSeconds(5), ct);
             var heapAfter = await GcHeapAfterFullGcAsync(webPid, ct);
-            await GcDumpIfAskedAsync(webPid, dumps, $"{label}-after", ct);
+            var dumpAfter = dumpBefore is null ? null : await HeapDiff.DumpAsync(dumpTool!, webPid, dumps, $"{label}-after", ct);
             var rssAfter = SoakRun.WorkingSet(webPid);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {path}: GC heap {heapBefore / 1048576.0:F1} MB → {heapAfter / 1048576.0:F1} MB = {(heapAfter - heapBefore) / 1024.0 / count:F0} KB per circuit; working set {(rssAfter - rssBefore) / 1024.0 / count:F0} KB per circuit"));
-            return new CircuitMemory(heapBefore, heapAfter, rssBefore, rssAfter);
+            return new CircuitMemory(heapBefore, heapAfter, rssBefore, rssAfter, dumpBefore, dumpAfter);
         }
         finally
         {
@@ -378,24 +392,5 @@ internal static class PortalRun
         if (values.Count == 0) return double.NaN;
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    /// <summary>
-    /// When <c>EMRPORTAL_BENCH_GCDUMP</c> names a dotnet-gcdump executable, writes the web process's heap next to the
-    /// portal logs (before/after the idle circuits), so memory per circuit can be diffed by type
-    /// (<c>dotnet-gcdump report -t heapstat</c> on each, then subtract).
-    /// </summary>
-    private static async Task GcDumpIfAskedAsync(int processId, string directory, string label, CancellationToken ct)
-    {
-        var tool = Environment.GetEnvironmentVariable("EMRPORTAL_BENCH_GCDUMP");
-        if (string.IsNullOrEmpty(tool))
-        {
-            return;
-        }
-
-        var output = Path.Combine(directory, $"web-{label}.gcdump");
-        using var dump = Process.Start(new ProcessStartInfo(tool, ["collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "-o", output]) { RedirectStandardOutput = true })!;
-        await dump.WaitForExitAsync(ct);
-        Console.WriteLine($"  heap dump ({label}): {output}");
     }
 }

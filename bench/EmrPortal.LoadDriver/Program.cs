@@ -5,7 +5,7 @@ namespace EmrPortal.LoadDriver;
 /// <summary>
 /// <c>run --emulator &lt;dll&gt; --proxy &lt;dll&gt; --results load.json [--logs dir] [--sessions 10000] [--latency-ms 50]
 /// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--paced-rps 400] [--web &lt;dll&gt;]
-/// [--bare &lt;dll&gt;] [--anchor-rounds 3] [--anchor-requests 20000] [--anchor-seconds 6]</c>: the bounded loopback load run
+/// [--bare &lt;dll&gt;] [--anchor-rounds 3] [--anchor-seconds 3] [--anchor-warm-seconds 12]</c>: the bounded loopback load run
 /// (with <c>--bare</c>, side by side with the bare-Kestrel anchor; with <c>--web</c>, the Web's start-up too). <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
 /// the bounded soak with upstream faults. <c>portal --emulator --proxy --web --results [--chromium /usr/bin/chromium]</c>:
 /// Playwright timings and server memory per circuit. <c>flood --emulator --proxy --results [--random-ids 500]
@@ -32,8 +32,8 @@ public static class LoadDriverProgram
                     WebDll = options.GetValueOrDefault("web"),
                     BareDll = options.GetValueOrDefault("bare"),
                     AnchorRounds = Int(options, "anchor-rounds", 3),
-                    AnchorRequests = Int(options, "anchor-requests", 20_000),
-                    AnchorCap = TimeSpan.FromSeconds(Int(options, "anchor-seconds", 6)),
+                    AnchorPhase = TimeSpan.FromSeconds(Int(options, "anchor-seconds", 3)),
+                    AnchorWarmMax = TimeSpan.FromSeconds(Int(options, "anchor-warm-seconds", 12)),
                     ResultsPath = Required(options, "results"),
                     LogDirectory = options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
                     Sessions = Int(options, "sessions", 10_000),

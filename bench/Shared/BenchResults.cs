@@ -122,7 +122,18 @@ public sealed record AnchorRound(
     double ProxyCpuUsMe,
     string LoadAverage);
 
-public sealed record AnchorResults(int Concurrency, int PageBytes, int RequestsPerPhase, IReadOnlyList<AnchorRound> Rounds, PhaseLoad Load);
+/// <param name="PhaseSeconds">Each round's phases run this long (time-based, so ramp-up is a small part of a phase).</param>
+/// <param name="Warmups">Each side's warm-up to steady state before the first round.</param>
+public sealed record AnchorResults(int Concurrency, int PageBytes, double PhaseSeconds, IReadOnlyList<AnchorRound> Rounds, PhaseLoad Load)
+{
+    public IReadOnlyList<SteadyWarmup> Warmups { get; init; } = [];
+}
+
+/// <summary>
+/// A warm-up to steady state: closed-loop windows of <paramref name="WindowSeconds"/> until two consecutive windows'
+/// throughputs agree within <paramref name="Tolerance"/> (<paramref name="Steady"/>), or the time limit.
+/// </summary>
+public sealed record SteadyWarmup(string Name, double WindowSeconds, double Tolerance, IReadOnlyList<double> WindowRequestsPerSecond, bool Steady);
 
 /// <summary>How fast one app starts: process start → <c>/health/live</c> answers, then ready → its first page is served.</summary>
 public sealed record StartupTiming(string App, string Mode, double StartToReadyMs, double ReadyToFirstPageMs, string FirstPage);
@@ -189,7 +200,15 @@ public sealed record PortalResults(
     /// <summary>GC heap before/after the same number of list tabs, each hidden until its circuit paused.</summary>
     public long PausedGcHeapBeforeBytes { get; init; }
     public long PausedGcHeapAfterBytes { get; init; }
+    /// <summary>Live objects per idle circuit from heap dumps diffed by type (the layout-only page, then the list); empty
+    /// when dotnet-dump was not available.</summary>
+    public IReadOnlyList<CircuitHeap> LiveHeap { get; init; } = [];
 }
+
+/// <summary>Live bytes one idle circuit of <paramref name="Page"/> adds, and the types that grew most (per circuit).</summary>
+public sealed record CircuitHeap(string Page, double LiveKbPerCircuit, IReadOnlyList<TypeShare> Top);
+
+public sealed record TypeShare(string Type, double KbPerCircuit, double ObjectsPerCircuit);
 
 /// <summary>One user's flood of random session ids beside another user's detail reads (issue 18).</summary>
 public sealed record FloodResults(
