@@ -29,7 +29,7 @@ internal static class ScalingCurve
             var point = Measure(n);
             points.Add(point);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms (CPU {point.BuildCpuMedianMs,8:F2} ms, GC pause {point.BuildGcPauseMedianMs:F1} ms, gen2 {point.BuildGen2Collections}, {point.BuildAllocatedBytes / 1048576.0:F1} MB) | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | cached filtered page p95 {point.CachedFilteredP95Us,7:F2} µs | known filter, new order p50 {point.FilteredWalkP50Us,7:F2} µs"));
+                $"n={n,6}: build {point.BuildMedianMs,8:F2} ms (CPU {point.BuildCpuMedianMs,8:F2} ms, GC pause {point.BuildGcPauseMedianMs:F1} ms, gen2 {point.BuildGen2Collections}, {point.BuildAllocatedBytes / 1048576.0:F1} MB) | unfiltered p50 {point.UnfilteredP50Us,7:F2} µs p95 {point.UnfilteredP95Us,7:F2} µs (memory floor p95 {point.UnfilteredFloorP95Us,7:F2} µs) | filtered p50 {point.FilteredP50Us,9:F1} µs p95 {point.FilteredP95Us,9:F1} µs | cached filtered page p95 {point.CachedFilteredP95Us,7:F2} µs | known filter, new order p50 {point.FilteredWalkP50Us,7:F2} µs"));
         }
 
         if (resultsPath is not null)
@@ -145,8 +145,7 @@ internal static class ScalingCurve
 
         var random = new Random(42);
         var pages = Math.Max(1, n / 25);
-        var unfiltered = TimeViews(snapshot, 20_000, () =>
-            new SessionView(random.Next(1, pages + 1), 25, RandomKey(random), random.Next(2) == 0, SessionFilter.None));
+        var (unfiltered, floor) = TimeUnfilteredWithFloor(snapshot, 20_000, random, pages);
         // First passes: a cyclic walk over 128 distinct filters (more than the snapshot keeps match sets for), so every
         // request tests all n sessions: state+kind pairs, free text, owners.
         var cycle = Enumerable.Range(0, 128)
@@ -186,6 +185,8 @@ internal static class ScalingCurve
             BuildJitMs = jitMs.Sum(),
             FilteredWalkP50Us = Percentile(walked, 0.50),
             FilteredWalkP95Us = Percentile(walked, 0.95),
+            UnfilteredFloorP50Us = Percentile(floor, 0.50),
+            UnfilteredFloorP95Us = Percentile(floor, 0.95),
         };
     }
 
@@ -231,6 +232,62 @@ internal static class ScalingCurve
 
         GC.KeepAlive(sink);
         return times;
+    }
+
+    /// <summary>
+    /// Unfiltered pages of random views, each beside its memory floor: the reads any page of that size must make, 25
+    /// entries of the same snapshot's order for another random view and the row references they point to, copied into a
+    /// reused buffer, with nothing else (no list, no view, no bounds logic). A page is O(pageSize), yet its time still
+    /// grows with n once the orders and the row array outgrow the CPU caches (a random page is a cache miss per row);
+    /// the floor grows the same way, so the page's growth divided by the floor's is the part its own code adds
+    /// (docs/decisions.md, "Scaling check"). Page and floor alternate request by request and read different views, so
+    /// neither warms the cache for the other and both see the same machine.
+    /// </summary>
+    private static (double[] Page, double[] Floor) TimeUnfilteredWithFloor(Snapshot snapshot, int count, Random random, int pages)
+    {
+        var floorRandom = new Random(4242);
+        var rows = (SessionSummaryDto[])snapshot.Sessions;
+        var buffer = new SessionSummaryDto[25];
+        SessionView Next(Random r) => new(r.Next(1, pages + 1), 25, RandomKey(r), r.Next(2) == 0, SessionFilter.None);
+        var sink = 0;
+        for (var i = 0; i < Math.Min(200, count); i++)
+        {
+            sink += snapshot.Page(Next(random)).Items.Count + Floor(Next(floorRandom));
+        }
+
+        GC.Collect();
+        var page = new double[count];
+        var floor = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var view = Next(random);
+            var start = Stopwatch.GetTimestamp();
+            var (items, total) = snapshot.Page(view);
+            page[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+            sink += items.Count + total;
+
+            var floorView = Next(floorRandom);
+            start = Stopwatch.GetTimestamp();
+            sink += Floor(floorView);
+            floor[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+        }
+
+        GC.KeepAlive(sink);
+        GC.KeepAlive(buffer);
+        return (page, floor);
+
+        int Floor(SessionView view)
+        {
+            var order = snapshot.Order(view.Sort, view.Descending);
+            var offset = (view.Page - 1) * view.PageSize;
+            var end = Math.Min(order.Length, offset + view.PageSize);
+            for (var i = offset; i < end; i++)
+            {
+                buffer[i - offset] = rows[order[i]];
+            }
+
+            return end - offset;
+        }
     }
 
     private static SessionSortKey RandomKey(Random random) => (SessionSortKey)random.Next(SessionSort.KeyCount);

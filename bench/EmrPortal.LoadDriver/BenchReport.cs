@@ -570,11 +570,11 @@ internal static class BenchReport
             md.AppendLine();
         }
 
-        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs | p95 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
-        md.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs | p95 µs | its memory floor p95 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
+        md.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Points)
         {
-            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
+            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.UnfilteredFloorP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
         }
 
         md.AppendLine();
@@ -595,7 +595,18 @@ internal static class BenchReport
             var nlogn = k * Math.Log(b.Sessions) / Math.Log(a.Sessions);
             var buildGrowth = double.IsNaN(a.BuildCpuMedianMs) ? b.BuildMedianMs / a.BuildMedianMs : b.BuildCpuMedianMs / a.BuildCpuMedianMs;
             Check("Snapshot build (CPU), O(n log n): within n log n (≤ 1.25×)", buildGrowth, nlogn, BuildTolerance);
-            Check("Unfiltered page p95, O(pageSize)", b.UnfilteredP95Us / a.UnfilteredP95Us, 1);
+            if (double.IsNaN(a.UnfilteredFloorP95Us) || double.IsNaN(b.UnfilteredFloorP95Us))
+            {
+                Check("Unfiltered page p95, O(pageSize)", b.UnfilteredP95Us / a.UnfilteredP95Us, 1);
+            }
+            else
+            {
+                // Expected: the growth of the same reads with nothing else (the memory floor, measured alternately with
+                // the pages): an O(pageSize) page grows no faster than its cache misses do.
+                Check("Unfiltered page p95, O(pageSize): growth against its memory floor's", b.UnfilteredP95Us / a.UnfilteredP95Us,
+                    b.UnfilteredFloorP95Us / a.UnfilteredFloorP95Us);
+            }
+
             Check("Filtered page first pass p50, O(n)", b.FilteredP50Us / a.FilteredP50Us, k);
             Check("Filtered page order cached p95, O(pageSize)", b.CachedFilteredP95Us / a.CachedFilteredP95Us, 1);
 
@@ -607,6 +618,12 @@ internal static class BenchReport
             }
         }
 
+        md.AppendLine();
+        md.AppendLine("An unfiltered page reads 25 entries of a precomputed order and the row references they name: O(pageSize), but a");
+        md.AppendLine("random page of a large workspace is a cache miss per row once the orders (16 × 4 bytes × n) and the row array outgrow");
+        md.AppendLine("the CPU caches, so its time grows with n on real hardware. Its expected growth is therefore measured, not assumed:");
+        md.AppendLine("the *memory floor* makes the same reads for other random views with nothing else, alternating with the pages; the");
+        md.AppendLine("check passes when the page grows no more than twice as fast as its floor (docs/decisions.md, \"Scaling check\").");
         md.AppendLine();
         md.AppendLine("A filtered first pass tests every session in storage order (the order the scan allocated them: sequential memory) into");
         md.AppendLine("a flag array, then walks the sort order reading only the flags. Its cost still grows a little faster than n once the");

@@ -41,6 +41,12 @@ public sealed record ScalingPoint(
     /// <summary>First page of a filter whose match set is kept, under another key or direction (an early-exit walk).</summary>
     public double FilteredWalkP50Us { get; init; } = double.NaN;
     public double FilteredWalkP95Us { get; init; } = double.NaN;
+    /// <summary>
+    /// The unfiltered page's memory floor: the same reads (25 order entries and the row references they name) for random
+    /// views, with nothing else; measured alternately with the pages. NaN in results written before it existed.
+    /// </summary>
+    public double UnfilteredFloorP50Us { get; init; } = double.NaN;
+    public double UnfilteredFloorP95Us { get; init; } = double.NaN;
 }
 
 public sealed record ScalingResults(DateTimeOffset RunAt, IReadOnlyList<ScalingPoint> Points)
