@@ -33,6 +33,8 @@ internal sealed record LoadOptions
     public double PacedRps { get; init; } = 400;
     public int PacedSeconds { get; init; } = 15;
     public int AnchorRounds { get; init; } = 3;
+    /// <summary>Only the anchor rounds (after the proxy's warm-up): for iterating on the request path; needs <see cref="BareDll"/>.</summary>
+    public bool AnchorOnly { get; init; }
     /// <summary>Length of each phase of an anchor round (time-based: at 10k–50k req/s, seconds of steady state, not a ramp).</summary>
     public TimeSpan AnchorPhase { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>Upper bound of each side's warm-up to steady state before the rounds.</summary>
@@ -74,6 +76,11 @@ internal static class LoadRun
 
         Console.WriteLine("Starting the emulator (published build, loopback only)...");
         await using var emulator = await LocalApp.StartAsync("emulator", o.EmulatorDll, EmulatorEnvironment(o), o.LogDirectory, ct);
+        if (o.AnchorOnly)
+        {
+            return await AnchorOnlyAsync(emulator, tokens, o, ct);
+        }
+
         using var admin = new HttpClient { BaseAddress = emulator.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
 
         // The driver's own client (same library, signing and emulator as the proxy): the naive baseline, and the
@@ -222,6 +229,21 @@ internal static class LoadRun
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.ResultsPath))!);
         await File.WriteAllBytesAsync(o.ResultsPath, JsonSerializer.SerializeToUtf8Bytes(results, BenchJsonContext.Default.LoadResults), ct);
         Console.WriteLine($"Results written to {o.ResultsPath}");
+        return 0;
+    }
+
+    /// <summary><c>--anchor-only</c>: one proxy (default settings), its warm-up, then the anchor rounds alone.</summary>
+    private static async Task<int> AnchorOnlyAsync(LocalApp emulator, DemoTokens tokens, LoadOptions o, CancellationToken ct)
+    {
+        var bareDll = o.BareDll ?? throw new ArgumentException("--anchor-only needs --bare.");
+        Console.WriteLine("Starting the proxy (published build, default settings; anchor rounds only)...");
+        await using var proxy = await LocalApp.StartAsync("proxy", o.ProxyDll, ProxyEnvironment(emulator, tokens, partitioned: true), o.LogDirectory, ct);
+        using var http = ProxyClient(proxy, o);
+        await WarmUpAsync(http, tokens, ct);
+        var anchor = await AnchorRun.RunAsync(proxy, http, tokens, o, bareDll, ct);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.ResultsPath))!);
+        await File.WriteAllBytesAsync(o.ResultsPath, JsonSerializer.SerializeToUtf8Bytes(anchor, BenchJsonContext.Default.AnchorResults), ct);
+        Console.WriteLine($"Anchor results written to {o.ResultsPath}");
         return 0;
     }
 

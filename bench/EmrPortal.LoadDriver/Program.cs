@@ -5,8 +5,11 @@ namespace EmrPortal.LoadDriver;
 /// <summary>
 /// <c>run --emulator &lt;dll&gt; --proxy &lt;dll&gt; --results load.json [--logs dir] [--sessions 10000] [--latency-ms 50]
 /// [--concurrency 32] [--warm-requests 30000] [--warm-seconds 30] [--naive-requests 64] [--paced-rps 400] [--web &lt;dll&gt;]
-/// [--bare &lt;dll&gt;] [--anchor-rounds 3] [--anchor-seconds 3] [--anchor-warm-seconds 12]</c>: the bounded loopback load run
-/// (with <c>--bare</c>, side by side with the bare-Kestrel anchor; with <c>--web</c>, the Web's start-up too). <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
+/// [--bare &lt;dll&gt;] [--anchor-rounds 3] [--anchor-seconds 3] [--anchor-warm-seconds 12] [--anchor-only]</c>: the bounded loopback load run
+/// (with <c>--bare</c>, side by side with the bare-Kestrel anchor; with <c>--web</c>, the Web's start-up too). With
+/// <c>--anchor-only</c> (needs <c>--bare</c>; for iterating on the proxy's request path) it starts the emulator and one
+/// proxy, warms it up and runs only the anchor rounds, skipping start-up, cold, coalescing, warm, paced and naive phases;
+/// the results file then holds the anchor results alone (not a report input). <c>soak --emulator --proxy --results [--clients 200] [--seconds 60] [--error-percent 10]</c>:
 /// the bounded soak with upstream faults. <c>portal --emulator --proxy --web --results [--chromium /usr/bin/chromium]</c>:
 /// Playwright timings and server memory per circuit. <c>flood --emulator --proxy --results [--random-ids 500]
 /// [--concurrency 8]</c>: one user's random ids beside another's detail reads. <c>report --micro m.json --scaling s.json --load l.json
@@ -31,6 +34,7 @@ public static class LoadDriverProgram
                     ProxyDll = Required(options, "proxy"),
                     WebDll = options.GetValueOrDefault("web"),
                     BareDll = options.GetValueOrDefault("bare"),
+                    AnchorOnly = options.ContainsKey("anchor-only"),
                     AnchorRounds = Int(options, "anchor-rounds", 3),
                     AnchorPhase = TimeSpan.FromSeconds(Int(options, "anchor-seconds", 3)),
                     AnchorWarmMax = TimeSpan.FromSeconds(Int(options, "anchor-warm-seconds", 12)),
@@ -103,6 +107,7 @@ public static class LoadDriverProgram
     private static int Usage()
     {
         Console.Error.WriteLine("usage: EmrPortal.LoadDriver run --emulator <dll> --proxy <dll> --results <json> [options]");
+        Console.Error.WriteLine("       EmrPortal.LoadDriver run --emulator <dll> --proxy <dll> --bare <dll> --results <json> --anchor-only [--anchor-rounds 3] [--anchor-seconds 3]");
         Console.Error.WriteLine("       EmrPortal.LoadDriver soak --emulator <dll> --proxy <dll> --results <json> [--clients 200] [--seconds 60]");
         Console.Error.WriteLine("       EmrPortal.LoadDriver portal --emulator <dll> --proxy <dll> --web <dll> --results <json> [--circuits 50] [--memory-only] [--timing-only] [--probe <dir>]");
         Console.Error.WriteLine("       EmrPortal.LoadDriver report --micro <json> --scaling <json> --load <json> --out <md>");

@@ -19,15 +19,26 @@ internal sealed partial class WorkspaceCatalog(
     private const int MaxPages = 100;
     private volatile WorkspaceList? _lastGood;
 
+    // Asked on every workspace route (the gate): the loader delegate and the entry options are made once per TTL
+    // setting, not per request.
+    private Func<CancellationToken, ValueTask<WorkspaceList>>? _load;
+    private volatile HybridCacheEntryOptions? _entryOptions;
+
     public async Task<IReadOnlyList<WorkspaceDto>> GetAsync(CancellationToken cancellationToken)
     {
         var ttl = options.CurrentValue.WorkspaceListTtl;
+        var entryOptions = _entryOptions;
+        if (entryOptions is null || entryOptions.Expiration != ttl)
+        {
+            _entryOptions = entryOptions = new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl };
+        }
+
         try
         {
             var list = await cache.GetOrCreateAsync(
                 CacheKey,
-                LoadAsync,
-                new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl },
+                _load ??= LoadAsync,
+                entryOptions,
                 cancellationToken: cancellationToken);
             _lastGood = list;
             return list.Items;
@@ -39,8 +50,19 @@ internal sealed partial class WorkspaceCatalog(
         }
     }
 
-    public async Task<WorkspaceDto?> FindAsync(string workspaceId, CancellationToken cancellationToken) =>
-        (await GetAsync(cancellationToken)).FirstOrDefault(w => string.Equals(w.WorkspaceId, workspaceId, StringComparison.Ordinal));
+    public async Task<WorkspaceDto?> FindAsync(string workspaceId, CancellationToken cancellationToken)
+    {
+        var list = await GetAsync(cancellationToken);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (string.Equals(list[i].WorkspaceId, workspaceId, StringComparison.Ordinal))
+            {
+                return list[i];
+            }
+        }
+
+        return null;
+    }
 
     private async ValueTask<WorkspaceList> LoadAsync(CancellationToken cancellationToken)
     {

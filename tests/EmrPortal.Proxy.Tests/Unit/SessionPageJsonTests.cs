@@ -51,6 +51,33 @@ public sealed class SessionPageJsonTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Pages go out with their Content-Length (not chunked), written from a per-thread buffer that is reused: a page
+    /// after a longer one carries none of its bytes, and a 200-row page (beyond the retained buffer size) is whole.
+    /// </summary>
+    [Fact]
+    public async Task Pages_are_sent_with_their_length_and_nothing_of_an_earlier_page()
+    {
+        var options = ProxyJsonOptions;
+        var json = new SessionPageJson(options);
+        var random = new Random(23);
+        foreach (var count in new[] { 200, 3, 0, 120, 25, 25 })
+        {
+            var rows = Enumerable.Range(0, count).Select(_ => Row(random)).ToList();
+            var page = Page(random, rows, rows.Select(_ => Marks(random)).ToArray());
+            var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            using var body = new MemoryStream();
+            http.Response.Body = body;
+
+            await json.WriteAsync(http.Response, page);
+
+            var expected = Serialized(page.ToDto(), options);
+            Assert.Equal(expected.Length, http.Response.ContentLength);
+            Assert.Equal("application/json; charset=utf-8", http.Response.ContentType);
+            Assert.Equal(expected, body.ToArray());
+        }
+    }
+
     [Fact]
     public void The_same_rows_carry_each_callers_own_marks()
     {
