@@ -24,7 +24,9 @@ public sealed class DeliveryRestartTests
         };
         await using var emulator = new ProxyHost(emulatorSettings: InsightsHost.NoThrottling); // only its emulator is used
         var database = Path.Combine(Path.GetTempPath(), $"emrportal-notify-{Guid.NewGuid():N}.db");
-        var settings = NotificationHost.Settings(("ConnectionStrings:portaldb", $"Data Source={database}"));
+        // The production send timeout: the receiver holds the request until the proxy is stopping, which on a loaded
+        // machine took longer than the suite's 3 s (a timed-out send is retried: a second request that is not the point).
+        var settings = NotificationHost.Settings(("ConnectionStrings:portaldb", $"Data Source={database}"), ("Notifications:RequestTimeout", "00:00:10"));
         try
         {
             var first = new ProxyHost(settings, sharedEmulator: emulator.Emulator);
@@ -82,7 +84,11 @@ public sealed class DeliveryLeaseTests(PostgresServer postgres)
             return (200, "ok");
         };
         var connectionString = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
-        var settings = NotificationHost.Settings(("Portal:Database", "Postgres"), ("ConnectionStrings:portaldb", connectionString));
+        // The send timeout is the production default (the suite's 3 s is for tests of timeouts): on a loaded machine a
+        // 200 ms receiver answered after 3 s once, the send timed out and was retried, and the test counted an attempt
+        // that says nothing about two instances sharing the outbox.
+        var settings = NotificationHost.Settings(("Portal:Database", "Postgres"), ("ConnectionStrings:portaldb", connectionString),
+            ("Notifications:RequestTimeout", "00:00:10"));
         await using var a = new ProxyHost(settings, InsightsHost.NoThrottling);
         await using var b = new ProxyHost(settings, sharedEmulator: a.Emulator);
         var snapshot = await a.LoadAsync();
