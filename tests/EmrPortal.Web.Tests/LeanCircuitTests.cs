@@ -243,6 +243,114 @@ public sealed class LeanCircuitTests : PortalTestContext
     }
 
     [Fact]
+    public void Layout_shell_and_closed_user_menu_are_markup_and_the_drawer_exists_only_while_open()
+    {
+        var layout = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p>page</p>"))));
+        layout.WaitForAssertion(() => Assert.Contains("Vic Viewer", layout.Find("[data-testid=user-menu-button] button").TextContent));
+
+        // Was 30 with MudLayout, MudAppBar/MudToolBar, a closed MudDrawer (and its MudOverlay), MudMainContent,
+        // MudContainer and the user menu's MudMenu, MudButton, MudIcon, MudPopover and MudOverlay.
+        var types = layout.FindComponents<IComponent>().Select(c => c.Instance.GetType()).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", types.Select(t => t.Name)));
+        Assert.DoesNotContain(types, t => t == typeof(MudLayout) || t == typeof(MudAppBar) || t == typeof(MudToolBar) || t == typeof(MudDrawer)
+            || t == typeof(MudOverlay) || t == typeof(MudMainContent) || t == typeof(MudContainer) || t == typeof(MudMenu)
+            || t == typeof(MudButton) || t == typeof(MudIcon) || t == typeof(MudPopover));
+        Assert.InRange(types.Count, 1, LayoutComponentBudget);
+        Assert.Empty(layout.FindAll("[data-testid=nav-drawer]"));
+
+        // The drawer opens (MudBlazor's own temporary drawer), and closes from its overlay.
+        layout.Find("[data-testid=nav-drawer-toggle]").Click();
+        layout.WaitForAssertion(() => Assert.NotEmpty(layout.FindAll("[data-testid=drawer-nav]")));
+        Assert.Contains("mud-drawer--open", layout.Find("aside[data-testid=nav-drawer]").ClassList);
+        layout.Find(".mud-overlay").Click();
+        layout.WaitForAssertion(() => Assert.Empty(layout.FindAll("[data-testid=nav-drawer]")));
+        Assert.Equal("false", layout.Find("[data-testid=nav-drawer-toggle]").GetAttribute("aria-expanded"));
+        Assert.Empty(layout.FindComponents<MudDrawer>());
+    }
+
+    [Fact]
+    public void Layout_shell_markup_has_the_classes_of_MudLayout_MudAppBar_MudToolBar_MudMainContent_and_MudContainer()
+    {
+        var mud = Render(b =>
+        {
+            b.OpenComponent<MudLayout>(0);
+            b.AddAttribute(1, nameof(MudLayout.ChildContent), (RenderFragment)(l =>
+            {
+                l.OpenComponent<MudAppBar>(0);
+                l.AddAttribute(1, nameof(MudAppBar.Elevation), 1);
+                l.AddAttribute(2, nameof(MudAppBar.Dense), true);
+                l.AddAttribute(3, nameof(MudAppBar.ChildContent), (RenderFragment)(a => a.AddMarkupContent(0, "<span>bar</span>")));
+                l.CloseComponent();
+                l.OpenComponent<MudMainContent>(4);
+                l.AddAttribute(5, nameof(MudMainContent.ChildContent), (RenderFragment)(m =>
+                {
+                    m.OpenComponent<MudContainer>(0);
+                    m.AddAttribute(1, nameof(MudContainer.MaxWidth), MaxWidth.ExtraExtraLarge);
+                    m.AddAttribute(2, nameof(MudContainer.Class), "portal-content");
+                    m.CloseComponent();
+                }));
+                l.CloseComponent();
+            }));
+            b.CloseComponent();
+        });
+        var layout = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddMarkupContent(0, "<p>page</p>"))));
+
+        foreach (var selector in new[] { ".mud-layout", "header.mud-appbar", ".mud-toolbar", ".mud-main-content", ".mud-container" })
+        {
+            Assert.Equal(Classes(mud.Find(selector)), Classes(layout.Find(selector)));
+        }
+        Assert.Equal(mud.Find(".mud-toolbar").GetAttribute("role"), layout.Find(".mud-toolbar").GetAttribute("role"));
+        Assert.Equal("main", layout.Find(".mud-container").Id);
+    }
+
+    [Fact]
+    public async Task User_menu_activator_markup_has_the_classes_of_the_MudMenu_it_replaces_and_opens_on_click()
+    {
+        // In a circuit of its own, so that its (closed) popover is not in this circuit's provider.
+        await using var other = new SecondCircuit();
+        var mud = other.Render(b =>
+        {
+            b.OpenComponent<MudMenu>(0);
+            b.AddAttribute(1, nameof(MudMenu.Label), "Vic Viewer");
+            b.AddAttribute(2, nameof(MudMenu.StartIcon), Icons.Material.Filled.AccountCircle);
+            b.AddAttribute(3, nameof(MudMenu.Color), Color.Inherit);
+            b.AddAttribute(4, nameof(MudMenu.Class), "user-menu");
+            b.CloseComponent();
+        });
+        var host = Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<UserMenu>(1);
+            b.CloseComponent();
+        });
+        host.WaitForAssertion(() => Assert.Contains("Vic Viewer", host.Find("[data-testid=user-menu-button] button").TextContent));
+
+        Assert.Equal(Classes(mud.Find(".mud-menu")), Classes(host.Find("[data-testid=user-menu-button]")));
+        var button = host.Find("[data-testid=user-menu-button] button");
+        Assert.Equal(Classes(mud.Find(".mud-menu button")), Classes(button));
+        Assert.Equal(Classes(mud.Find(".mud-menu button .mud-button-icon-start")), Classes(button.QuerySelector(".mud-button-icon-start")!));
+        Assert.Equal(Classes(mud.Find(".mud-menu button svg")), Classes(button.QuerySelector("svg")!));
+        Assert.Equal(mud.Find(".mud-menu button").TextContent.Trim(), button.TextContent.Trim());
+        Assert.Equal("false", button.GetAttribute("aria-expanded"));
+        // Closed: no MudBlazor component at all, and nothing in the popover provider.
+        Assert.Empty(host.FindComponent<UserMenu>().FindComponents<IComponent>());
+        Assert.Empty(host.FindAll(".mud-popover"));
+
+        button.Click();
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=user-menu-panel]")));
+        Assert.Equal("true", host.Find("[data-testid=user-menu-button] button").GetAttribute("aria-expanded"));
+        host.Find("[data-testid=user-menu-button]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=user-menu-panel]")));
+
+        host.Find("[data-testid=user-menu-button] button").Click();
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=user-menu-panel]")));
+        host.Find(".mud-overlay").Click();
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=user-menu-panel]")));
+        Assert.Empty(host.FindComponent<UserMenu>().FindComponents<MudPopover>());
+    }
+
+    [Fact]
     public void Drawer_toggle_markup_has_the_classes_of_the_MudIconButton_it_replaces()
     {
         var mud = Render<MudIconButton>(p => p.Add(x => x.Icon, Icons.Material.Filled.Menu).Add(x => x.Color, Color.Inherit).Add(x => x.Class, "nav-drawer-toggle"));
@@ -254,6 +362,9 @@ public sealed class LeanCircuitTests : PortalTestContext
         Assert.Equal("Open navigation", toggle.GetAttribute("aria-label"));
         Assert.Equal(Classes(Render<MudSpacer>().Find("div")), Classes(layout.Find(".mud-toolbar > .flex-grow-1")));
     }
+
+    /// <summary>Components of the layout in an idle circuit (theme, providers, error boundary, app bar parts).</summary>
+    private const int LayoutComponentBudget = 15;
 
     private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];
 
