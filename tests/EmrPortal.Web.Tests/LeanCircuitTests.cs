@@ -366,6 +366,71 @@ public sealed class LeanCircuitTests : PortalTestContext
     /// <summary>Components of the layout in an idle circuit (theme, providers, error boundary, app bar parts).</summary>
     private const int LayoutComponentBudget = 15;
 
+    [Fact]
+    public async Task List_menus_are_markup_with_the_classes_of_the_MudMenus_they_replace_and_keep_no_component_while_closed()
+    {
+        // The real MudMenus in a circuit of their own, so their closed popovers are not in this circuit's provider.
+        await using var other = new SecondCircuit();
+        var mud = other.Render(b =>
+        {
+            b.OpenComponent<MudMenu>(0);
+            b.AddAttribute(1, nameof(MudMenu.Icon), Icons.Material.Filled.ViewColumn);
+            b.AddAttribute(2, "data-testid", "real-columns");
+            b.CloseComponent();
+            b.OpenComponent<MudMenu>(3);
+            b.AddAttribute(4, nameof(MudMenu.Label), "Views (1)");
+            b.AddAttribute(5, nameof(MudMenu.StartIcon), Icons.Material.Filled.Bookmarks);
+            b.AddAttribute(6, nameof(MudMenu.Variant), Variant.Outlined);
+            b.AddAttribute(7, nameof(MudMenu.Size), Size.Small);
+            b.AddAttribute(8, "data-testid", "real-views");
+            b.CloseComponent();
+            b.OpenComponent<MudButton>(9);
+            b.AddAttribute(10, nameof(MudButton.Variant), Variant.Outlined);
+            b.AddAttribute(11, nameof(MudButton.Size), Size.Small);
+            b.AddAttribute(12, nameof(MudButton.StartIcon), Icons.Material.Filled.BookmarkAdd);
+            b.AddAttribute(13, nameof(MudButton.ChildContent), (RenderFragment)(c => c.AddContent(0, "Save view")));
+            b.AddAttribute(14, "data-testid", "real-save");
+            b.CloseComponent();
+        });
+        Proxy.Views.Add(new(Guid.NewGuid(), "w-analytics", "Failing ETL", "state=Failed", "admin", FakeProxyClient.T0));
+        var host = RenderListWithProvider();
+
+        foreach (var (real, ours) in new[] { ("real-columns", "column-chooser"), ("real-views", "views-menu") })
+        {
+            Assert.Equal(Classes(mud.Find($"[data-testid={real}]")), Classes(host.Find($"[data-testid={ours}]")));
+            Assert.Equal(Classes(mud.Find($"[data-testid={real}] button")), Classes(host.Find($"[data-testid={ours}] button")));
+            Assert.Equal(Classes(mud.Find($"[data-testid={real}] button svg")), Classes(host.Find($"[data-testid={ours}] button svg")));
+        }
+        Assert.Equal(Classes(mud.Find("[data-testid=real-views] button .mud-button-icon-start")), Classes(host.Find("[data-testid=views-menu] button .mud-button-icon-start")));
+        Assert.Equal(mud.Find("[data-testid=real-views] button").TextContent.Trim(), host.Find("[data-testid=views-menu] button").TextContent.Trim());
+        Assert.Equal(Classes(mud.Find("button[data-testid=real-save]")), Classes(host.Find("button[data-testid=save-view]")));
+        Assert.Equal(Classes(mud.Find("button[data-testid=real-save] .mud-button-icon-start")), Classes(host.Find("button[data-testid=save-view] .mud-button-icon-start")));
+        Assert.Equal(Classes(mud.Find("button[data-testid=real-save] svg")), Classes(host.Find("button[data-testid=save-view] svg")));
+
+        // Closed: one component each (the menu itself), no MudBlazor component inside, nothing in the popover provider.
+        Assert.Empty(host.FindComponent<ColumnChooser>().FindComponents<MudComponentBase>());
+        Assert.Empty(host.FindComponent<Components.Views.SavedViewsMenu>().FindComponents<MudComponentBase>());
+        Assert.Empty(host.FindAll(".mud-popover"));
+
+        // Opens on click, closes on Escape, on a click beside it, and when the page navigates.
+        host.Find("[data-testid=column-chooser] button").Click();
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("input[data-testid=column-toggle-queue]")));
+        Assert.Equal("true", host.Find("[data-testid=column-chooser] button").GetAttribute("aria-expanded"));
+        host.Find("[data-testid=column-chooser]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=column-chooser-panel]")));
+
+        host.Find("[data-testid=views-menu] button").Click();
+        host.WaitForAssertion(() => Assert.Contains("Failing ETL", host.Find("[data-testid=views-panel]").TextContent));
+        host.Find(".mud-overlay").Click();
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=views-panel]")));
+
+        host.Find("[data-testid=views-menu] button").Click();
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=views-panel]")));
+        Navigation.NavigateTo("/workspaces/w-analytics/sessions?state=Failed");
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=views-panel]")));
+        Assert.Empty(host.FindComponent<Components.Views.SavedViewsMenu>().FindComponents<MudPopover>());
+    }
+
     private static IReadOnlyList<string> Classes(AngleSharp.Dom.IElement element) => [.. element.ClassList.Order(StringComparer.Ordinal)];
 
     /// <summary>A second, independent circuit (its own services and renderer) beside the test's.</summary>
