@@ -57,11 +57,8 @@ internal static partial class PortalProbe
         }
         """;
 
-    private static EmrPortal.Web.Services.CriticalCss? _critical;
-
-    public static async Task RunAsync(IBrowser browser, IBrowserContext context, string list, string directory, int navigations, string mudBlazorCss, CancellationToken ct)
+    public static async Task RunAsync(IBrowser browser, IBrowserContext context, string list, string directory, int navigations, string? variants, CancellationToken ct)
     {
-        _critical = new EmrPortal.Web.Services.CriticalCss(await File.ReadAllTextAsync(mudBlazorCss, ct));
         Directory.CreateDirectory(directory);
         var response = await context.APIRequest.GetAsync(list);
         var html = await response.TextAsync();
@@ -69,7 +66,7 @@ internal static partial class PortalProbe
         DescribeDocument(html);
 
         await context.AddInitScriptAsync(Signals);
-        await CompareVariantsAsync(context, list, navigations);
+        await CompareVariantsAsync(context, list, navigations, variants);
         var samples = new List<Dictionary<string, double>>();
         for (var i = 0; i < navigations; i++)
         {
@@ -121,28 +118,102 @@ internal static partial class PortalProbe
     }
 
     // Variants of the very document the server just rendered (fetched through the route, changed, handed to the
-    // browser), interleaved round by round so that each sees the same machine load.
+    // browser), interleaved round by round so that each sees the same machine load. --variants a,b picks some by the
+    // start of their names (the first, as served, always runs).
     private static readonly (string Name, Func<string, string> Change)[] Variants =
     [
         ("as served (through the route)", html => html),
+        ("trivial page (one row link, no CSS, no script)", _ => Trivial),
         ("no stylesheets at all", html => AnyStylesheet().Replace(html, "")),
-        ("MudBlazor's rules this document uses inline; the full sheet after the first frame", html => Critical(html, "data-deferred")),
-        ("MudBlazor's rules this document uses inline; the full sheet never", html => Critical(html, "data-never")),
+        ("no body scripts", html => BodyScript().Replace(html, "")),
+        ("body scripts defer", html => BodyScript().Replace(html, m => m.Value.Replace("<script ", "<script defer ", StringComparison.Ordinal))),
+        ("body scripts async", html => BodyScript().Replace(html, m => m.Value.Replace("<script ", "<script async ", StringComparison.Ordinal))),
+        ("no script preloads", html => ScriptPreload().Replace(html, "")),
+        ("no preloads, no body scripts", html => ScriptPreload().Replace(BodyScript().Replace(html, ""), "")),
+        ("icons as <symbol> + <use>", Symbols),
+        ("icons as CSS mask spans", MaskIcons),
+        ("no icons in the body", html => BodyPart(html, b => SvgIcon().Replace(b, ""))),
+        ("first row only (24 rows removed)", html => KeepRows(html, 1)),
+        ("no rows (tbody empty)", html => KeepRows(html, 0)),
+        ("no sticky name column", html => AddStyle(html, ".session-table th[data-testid=\"header-name\"], .session-table td[data-testid=\"cell-name\"] { position: static !important; }")),
+        ("rows below the fold content-visibility:auto", html => AddStyle(html, ".session-table tbody tr:nth-child(n+15) > td > * { content-visibility: auto; contain-intrinsic-size: auto 24px; }")),
+        ("one font family (DejaVu Sans) everywhere", html => AddStyle(html, "* { font-family: 'DejaVu Sans' !important; }")),
+        ("no inline critical styles (portal.css only)", html => CriticalBlock().Replace(html, "")),
+        ("whole MudBlazor sheet not linked (a script adds it later)", html => DeferredLink().Replace(html, "")),
+        ("no <img> in the body", html => BodyPart(html, b => Image().Replace(b, ""))),
+        ("defer + symbols", html => Symbols(BodyScript().Replace(html, m => m.Value.Replace("<script ", "<script defer ", StringComparison.Ordinal)))),
     ];
 
-    private static string Critical(string html, string marker)
+    private static IEnumerable<int> SelectedVariants(string? filter)
     {
-        var css = _critical!.For(EmrPortal.Web.Services.CriticalCss.ClassesIn(html));
-        Console.WriteLine($"  critical styles: {css.Length:N0} chars of {_critical.FullLength:N0}");
-        return MudCss().Replace(html, m => $"<style>{css}</style>" + m.Value.Replace("rel=\"stylesheet\"", $"rel=\"stylesheet\" media=\"print\" {marker}", StringComparison.Ordinal));
+        var names = filter?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        for (var v = 0; v < Variants.Length; v++)
+        {
+            if (v == 0 || names.Length == 0 || names.Any(n => Variants[v].Name.StartsWith(n, StringComparison.OrdinalIgnoreCase))) yield return v;
+        }
     }
 
-    private static async Task CompareVariantsAsync(IBrowserContext context, string list, int rounds)
+    private const string Trivial = """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>trivial</title></head>
+        <body><table><tbody><tr data-testid="session-row"><td><a href="#" elementtiming="first-row">sessions-list-row-00000</a></td></tr></tbody></table></body></html>
+        """;
+
+    private static string AddStyle(string html, string css) => html.Replace("</head>", $"<style>{css}</style></head>", StringComparison.Ordinal);
+
+    private static string BodyPart(string html, Func<string, string> change)
     {
+        var body = html.IndexOf("<body", StringComparison.Ordinal);
+        return html[..body] + change(html[body..]);
+    }
+
+    // Every inline icon of the body becomes <svg …><use href="#probe-icon-N"/></svg>, one <symbol> per distinct path.
+    private static string Symbols(string html)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var changed = BodyPart(html, b => SvgIcon().Replace(b, m =>
+        {
+            if (!ids.TryGetValue(m.Groups["inner"].Value, out var id)) ids[m.Groups["inner"].Value] = id = ids.Count;
+            return $"<svg{m.Groups["attrs"].Value}><use href=\"#probe-icon-{id}\"></use></svg>";
+        }));
+        var symbols = string.Concat(ids.Select(p => $"<symbol id=\"probe-icon-{p.Value}\" viewBox=\"0 0 24 24\">{p.Key}</symbol>"));
+        var body = changed.IndexOf('>', changed.IndexOf("<body", StringComparison.Ordinal)) + 1;
+        return changed[..body] + $"<svg style=\"display:none\" aria-hidden=\"true\">{symbols}</svg>" + changed[body..];
+    }
+
+    // Every inline icon of the body becomes an empty <span> with the same classes, drawn by a CSS mask (one rule per
+    // distinct path, the SVG as a data URL) in currentColor.
+    private static string MaskIcons(string html)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        var changed = BodyPart(html, b => SvgIcon().Replace(b, m =>
+        {
+            if (!ids.TryGetValue(m.Groups["inner"].Value, out var id)) ids[m.Groups["inner"].Value] = id = ids.Count;
+            var cls = Regex.Match(m.Groups["attrs"].Value, "class=\"([^\"]*)\"").Groups[1].Value;
+            return $"<span class=\"{cls} probe-icon-{id}\" aria-hidden=\"true\"></span>";
+        }));
+        var css = new StringBuilder("span.mud-svg-icon { display: inline-block; background-color: currentColor; -webkit-mask: var(--probe-icon) center / contain no-repeat; mask: var(--probe-icon) center / contain no-repeat; }");
+        foreach (var (inner, id) in ids)
+        {
+            var svg = $"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'>{inner.Replace('"', '\'')}</svg>";
+            css.Append(CultureInfo.InvariantCulture, $" .probe-icon-{id} {{ --probe-icon: url(\"data:image/svg+xml,{Uri.EscapeDataString(svg)}\"); }}");
+        }
+
+        return AddStyle(changed, css.ToString());
+    }
+
+    private static string KeepRows(string html, int keep)
+    {
+        var n = 0;
+        return SessionRow().Replace(html, m => n++ < keep ? m.Value : "");
+    }
+
+    private static async Task CompareVariantsAsync(IBrowserContext context, string list, int rounds, string? filter)
+    {
+        var selected = SelectedVariants(filter).ToArray();
         var results = Variants.Select(_ => new List<Dictionary<string, double>>()).ToArray();
         for (var round = 0; round < rounds; round++)
         {
-            for (var v = 0; v < Variants.Length; v++)
+            foreach (var v in selected)
             {
                 var change = Variants[v].Change;
                 var page = await context.NewPageAsync();
@@ -152,7 +223,9 @@ internal static partial class PortalProbe
                     await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = change(await response.TextAsync()) });
                 });
                 await page.GotoAsync(list, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-                await page.WaitForFunctionAsync("() => window.__probe.marks['row-next-frame'] !== undefined", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+                // A variant without rows has no row mark: its load event and first paint end it.
+                await page.WaitForFunctionAsync("() => window.__probe.marks['row-next-frame'] !== undefined || (document.readyState === 'complete' && window.__probe.marks['first-contentful-paint'] !== undefined)",
+                    null, new PageWaitForFunctionOptions { Timeout = 30_000 });
                 await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
                 results[v].Add(JsonSerializer.Deserialize<Dictionary<string, double>>(await page.EvaluateAsync<string>(Collect))!);
                 await page.CloseAsync();
@@ -160,7 +233,7 @@ internal static partial class PortalProbe
         }
 
         Console.WriteLine($"Probe: document variants, {rounds} interleaved rounds (page clock, medians, ms; relative to responseEnd in brackets):");
-        for (var v = 0; v < Variants.Length; v++)
+        foreach (var v in selected)
         {
             string M(string key)
             {
@@ -169,7 +242,7 @@ internal static partial class PortalProbe
                 return values.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{PortalRun.Median(abs):F0} [+{PortalRun.Median(values):F0}]");
             }
 
-            Console.WriteLine($"  {Variants[v].Name,-55} responseEnd {M("responseEnd")} row-observer {M("row-observer")} next-frame {M("row-next-frame")} FCP {M("first-contentful-paint")} LCP {M("lcp")} DCL {M("dclEnd")}");
+            Console.WriteLine($"  {Variants[v].Name,-55} responseEnd {M("responseEnd")} row-observer {M("row-observer")} row painted {M("element-first-row")} FCP {M("first-contentful-paint")} next-frame {M("row-next-frame")} DCL {M("dclEnd")}");
         }
     }
 
@@ -261,14 +334,29 @@ internal static partial class PortalProbe
         return "";
     }
 
-    [GeneratedRegex("""<link rel="stylesheet" href="[^"]*MudBlazor[^"]*\.css"[^>]*>""")]
-    private static partial Regex MudCss();
-
     [GeneratedRegex("""<link rel="stylesheet"[^>]*>""")]
     private static partial Regex AnyStylesheet();
 
     [GeneratedRegex("""<script src="[^"]*"></script>""")]
     private static partial Regex BodyScript();
+
+    [GeneratedRegex("""<link rel="preload" as="script"[^>]*>""")]
+    private static partial Regex ScriptPreload();
+
+    [GeneratedRegex("""<svg(?<attrs>[^>]*)>(?<inner>.*?)</svg>""", RegexOptions.Singleline)]
+    private static partial Regex SvgIcon();
+
+    [GeneratedRegex("""<tr[^>]*data-testid="session-row".*?</tr>""", RegexOptions.Singleline)]
+    private static partial Regex SessionRow();
+
+    [GeneratedRegex("""<link rel="stylesheet"[^>]*data-deferred-style[^>]*>""")]
+    private static partial Regex DeferredLink();
+
+    [GeneratedRegex("""<img [^>]*>""")]
+    private static partial Regex Image();
+
+    [GeneratedRegex("<style data-critical-styles>.*?</style>", RegexOptions.Singleline)]
+    private static partial Regex CriticalBlock();
 
     [GeneratedRegex("<style[^>]*>.*?</style>", RegexOptions.Singleline)]
     private static partial Regex StyleBlock();

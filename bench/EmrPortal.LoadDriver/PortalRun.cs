@@ -101,10 +101,10 @@ internal static class PortalRun
         ["Kestrel__Limits__KeepAliveTimeout"] = "00:00:02",
     };
 
-    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false)
+    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false, string? probeVariants = null)
     {
         // --memory-only is for working on memory per circuit, often on a busy machine: no timing is taken, so it may wait longer.
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly ? 25 : 12));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly || probeDirectory is not null ? 25 : 12));
         var ct = cts.Token;
         var notes = new List<string>();
         var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "portal") };
@@ -151,8 +151,7 @@ internal static class PortalRun
 
         if (probeDirectory is not null)
         {
-            await PortalProbe.RunAsync(browser, main, list, probeDirectory, navigations,
-                Path.Combine(Path.GetDirectoryName(webDll)!, "wwwroot", "_content", "MudBlazor", "MudBlazor.min.css"), ct);
+            await PortalProbe.RunAsync(browser, main, list, probeDirectory, navigations, probeVariants, ct);
             return 0;
         }
 

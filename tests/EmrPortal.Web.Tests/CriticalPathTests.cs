@@ -6,11 +6,11 @@ namespace EmrPortal.Web.Tests;
 
 /// <summary>
 /// What stands between the document and its first rows: the only render-blocking request is the portal's small
-/// stylesheet; MudBlazor's rules the page uses come inline, before the body, and its whole stylesheet is linked
-/// non-blocking (media="print", switched on by the portal's script after the first frame; a noscript link without
-/// it); every asset is linked by its fingerprinted URL; the scripts the page needs to become interactive (Blazor,
-/// MudBlazor, the portal's) are preloaded from the head under the same URLs the body runs them from, and no script
-/// precedes the body. (That the published app serves them compressed and immutable is checked on the publish output:
+/// stylesheet; MudBlazor's rules the page uses come inline, before the body, and its whole stylesheet is only
+/// preloaded (rel="preload" as="style": fetched, not parsed before the body; the portal's script makes it a stylesheet
+/// after the first frame; a noscript link for pages without script); every asset is linked by its fingerprinted URL;
+/// the scripts the page needs to become interactive (Blazor, MudBlazor, the portal's) are preloaded from the head under
+/// the same URLs the body runs them from, and no script precedes the body. (That the published app serves them compressed and immutable is checked on the publish output:
 /// PublishedAppsSmokeTests; that the first paint looks as with the whole sheet, in a browser: PrerenderTests.)
 /// </summary>
 public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFixture<WebHostFixture>
@@ -34,10 +34,12 @@ public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFi
         var url = Assert.Single(blocking);
         Assert.Matches(Fingerprinted("css/portal", "css"), url);
 
-        // MudBlazor's whole sheet: fingerprinted, non-blocking, switched on by script; a noscript fallback.
-        var deferred = Assert.Single(Stylesheet().Matches(head), m => m.Value.Contains("data-deferred-style", StringComparison.Ordinal));
+        // MudBlazor's whole sheet: fingerprinted, preloaded as a style (not a stylesheet: a media="print" stylesheet is
+        // still parsed as soon as it arrives, before the body), made a stylesheet by script; a noscript fallback.
+        var deferred = Assert.Single(StylePreload().Matches(head));
         Assert.Matches(Fingerprinted("lib/mudblazor/MudBlazor.min", "css"), deferred.Groups["url"].Value);
-        Assert.Contains("media=\"print\"", deferred.Value, StringComparison.Ordinal);
+        Assert.Contains("data-deferred-style", deferred.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stylesheet().Matches(NoScript().Replace(head, "")), m => m.Groups["url"].Value == deferred.Groups["url"].Value);
         Assert.Contains($"<noscript><link rel=\"stylesheet\" href=\"{deferred.Groups["url"].Value}\" /></noscript>", head, StringComparison.Ordinal);
         Assert.DoesNotContain("data-critical-source", html, StringComparison.Ordinal);
 
@@ -65,7 +67,7 @@ public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFi
         using var client = Client();
         var html = await client.GetStringAsync("/signin", Ct);
         var css = CriticalStyle().Match(html).Groups["css"].Value;
-        var whole = await client.GetStringAsync("/" + Stylesheet().Matches(html).Single(m => m.Value.Contains("data-deferred-style", StringComparison.Ordinal)).Groups["url"].Value, Ct);
+        var whole = await client.GetStringAsync("/" + StylePreload().Match(html).Groups["url"].Value, Ct);
 
         // A rule of a component the sign-in page does not render is left out; the page is a small share of the sheet.
         var tableRow = new Regex(@"(?<![\w-])\.mud-table-row\{");
@@ -84,6 +86,9 @@ public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFi
 
     [GeneratedRegex("""<link rel="stylesheet" href="(?<url>[^"]+)"[^>]*>""")]
     private static partial Regex Stylesheet();
+
+    [GeneratedRegex("""<link rel="preload" as="style" href="(?<url>[^"]+)"[^>]*>""")]
+    private static partial Regex StylePreload();
 
     [GeneratedRegex("""<style data-critical-styles>(?<css>.*?)</style>""", RegexOptions.Singleline)]
     private static partial Regex CriticalStyle();

@@ -51,6 +51,38 @@ public sealed class SessionRowMarkupTests : PortalTestContext
         actual.Markup.MarkupMatches(expected.Markup);
     }
 
+    public static TheoryData<string> RowIcons => [Icons.Material.Outlined.PushPin, Icons.Material.Filled.PushPin, Icons.Material.Filled.Update,
+        Icons.Material.Filled.CloudOff, Icons.Material.Filled.Warning];
+
+    [Theory]
+    [MemberData(nameof(RowIcons))]
+    public void Row_icons_keep_only_the_elements_that_draw(string icon)
+    {
+        var drawn = MudMarkup.Drawn(icon);
+
+        // MudBlazor's constant has elements that draw nothing (a fill="none" box, bare <g> wrappers); they are gone.
+        Assert.Matches(@"fill=""none""|<g>", icon);
+        Assert.DoesNotContain("fill=\"none\"", drawn, StringComparison.Ordinal);
+        Assert.DoesNotContain("<g", drawn, StringComparison.Ordinal);
+        // Every painted shape is kept, in order.
+        static IEnumerable<string> Painted(string svg) => System.Text.RegularExpressions.Regex.Matches(svg, "<(?:path|rect|circle|polygon)[^>]*>")
+            .Select(m => m.Value).Where(e => !e.Contains("fill=\"none\"", StringComparison.Ordinal));
+        Assert.NotEmpty(Painted(icon));
+        Assert.Equal(Painted(icon), Painted(drawn));
+    }
+
+    [Fact]
+    public void A_rows_icons_are_one_shape_each()
+    {
+        var row = FakeProxyClient.Sample("w-analytics", 1)[0] with { ReleaseOutdated = true, AutoStopEnabled = false, NoLongerListed = true };
+        var cut = Render<SessionTable>(p => p.Add(x => x.Items, new List<SessionSummaryDto> { row }).Add(x => x.Columns, SessionColumns.For(allWorkspaces: true))
+            .Add(x => x.Now, FakeProxyClient.T0).Add(x => x.Caption, "Sessions").Add(x => x.PinnedKeys, new HashSet<string>()));
+
+        var icons = cut.FindAll("[data-testid=session-row] svg");
+        Assert.Equal(4, icons.Count); // pin, no longer listed, outdated, no auto-stop
+        Assert.All(icons, svg => Assert.Equal(["path"], svg.Children.Select(c => c.LocalName)));
+    }
+
     [Fact]
     public void Hostile_values_in_a_row_are_text_not_markup()
     {

@@ -3,14 +3,15 @@
   "use strict";
   var key = "emrportal.theme";
 
-  // The page arrives with the MudBlazor rules its markup uses inline and MudBlazor's whole stylesheet linked with
-  // media="print" (fetched without blocking the first paint). Switched on once the first frame is drawn, it changes
-  // nothing already on screen and styles what the circuit renders later (menus, dialogs). An enhanced navigation
-  // replaces the head with the server's (media="print" again): switched on again after it.
+  // The page arrives with the MudBlazor rules its markup uses inline and MudBlazor's whole stylesheet preloaded
+  // (rel="preload" as="style": fetched, not parsed, so its 640 KB are not parsed before the body). Made a stylesheet
+  // once the first frame is drawn, it changes nothing already on screen and styles what the circuit renders later
+  // (menus, dialogs). An enhanced navigation replaces the head with the server's (a preload again): made a stylesheet
+  // again after it. docs/decisions.md#critical-path.
   function applyDeferredStyles() {
     var links = document.querySelectorAll("link[data-deferred-style]");
     for (var i = 0; i < links.length; i++) {
-      if (links[i].media !== "all") links[i].media = "all";
+      if (links[i].rel !== "stylesheet") links[i].rel = "stylesheet";
     }
   }
   requestAnimationFrame(function () { setTimeout(applyDeferredStyles, 0); });

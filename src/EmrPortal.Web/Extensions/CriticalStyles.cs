@@ -8,10 +8,11 @@ namespace EmrPortal.Web.Extensions;
 /// <summary>
 /// MudBlazor's stylesheet (~640 KB) is the first paint's largest cost: the browser parses all of it, indexes its rules
 /// and matches every element against them before it can draw a single row. Each rendered page therefore carries, inline
-/// in its head, only the MudBlazor rules its own markup can use (<see cref="CriticalCss"/>), and links the whole sheet
-/// with <c>media="print"</c> (downloaded without blocking anything); the portal's script switches it on after the first
-/// frame (and again after an enhanced navigation), when it changes nothing that is already on screen.
-/// docs/decisions.md#critical-path.
+/// in its head, only the MudBlazor rules its own markup can use (<see cref="CriticalCss"/>), and preloads the whole
+/// sheet (<c>rel="preload" as="style"</c>: fetched, not parsed); the portal's script makes it a stylesheet after the
+/// first frame (and again after an enhanced navigation), when it changes nothing that is already on screen. A
+/// <c>media="print"</c> stylesheet link is not enough: the browser parses it as soon as it arrives (from the memory
+/// cache, at once) on the main thread, before the body. docs/decisions.md#critical-path.
 /// </summary>
 public sealed partial class CriticalStyles
 {
@@ -42,8 +43,8 @@ public sealed partial class CriticalStyles
     public bool Available => _sheet.Value is not null;
 
     /// <summary>
-    /// The document with MudBlazor's marked stylesheet link replaced by the rules the document uses and a non-blocking
-    /// link to the whole sheet; false when the document has no marked link (nothing to do).
+    /// The document with MudBlazor's marked stylesheet link replaced by the rules the document uses and a preload of
+    /// the whole sheet; false when the document has no marked link (nothing to do).
     /// </summary>
     public bool TryRewrite(string html, out string rewritten)
     {
@@ -57,7 +58,7 @@ public sealed partial class CriticalStyles
         var sb = new StringBuilder(html.Length + css.Length + 256);
         sb.Append(html, 0, link.Index)
             .Append("<style data-critical-styles>").Append(css.Replace("</", "<\\/", StringComparison.Ordinal)).Append("</style>")
-            .Append("<link rel=\"stylesheet\" href=\"").Append(href).Append("\" media=\"print\" data-deferred-style />")
+            .Append("<link rel=\"preload\" as=\"style\" href=\"").Append(href).Append("\" data-deferred-style />")
             .Append("<noscript><link rel=\"stylesheet\" href=\"").Append(href).Append("\" /></noscript>")
             .Append(html, link.Index + link.Length, html.Length - link.Index - link.Length);
         rewritten = sb.ToString();

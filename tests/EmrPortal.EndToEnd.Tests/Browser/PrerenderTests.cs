@@ -229,7 +229,7 @@ public sealed partial class PrerenderTests(PortalFixture portal, BrowserFixture 
         await whole.RouteAsync(url => url.Contains("/_framework/blazor.web", StringComparison.Ordinal), route => route.AbortAsync());
         await whole.GotoAsync(path);
         await whole.WaitForFunctionAsync("""
-            () => [...document.querySelectorAll("link[data-deferred-style]")].some(l => l.media === "all" && l.sheet && l.sheet.cssRules.length > 1000)
+            () => [...document.querySelectorAll("link[data-deferred-style]")].some(l => l.rel === "stylesheet" && l.sheet && l.sheet.cssRules.length > 1000)
             """);
         var withWholeSheet = await whole.EvaluateAsync<string>(FirstScreenStyles);
 

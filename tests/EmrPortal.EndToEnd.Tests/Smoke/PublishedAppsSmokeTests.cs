@@ -59,7 +59,7 @@ public sealed class PublishedAppsSmokeTests(PortalFixture portal)
         var web = App("Web").BaseAddress;
         var html = await Http.GetStringAsync(new Uri(web, "/signin"), ct);
         // The stylesheets and the preloaded scripts (docs/decisions.md#critical-path), each by its fingerprinted URL.
-        var urls = System.Text.RegularExpressions.Regex.Matches(html, """<link rel="(?:stylesheet|preload)"(?: as="script")? href="(?<url>[^"]+\.(?:css|js))"[^>]*>""")
+        var urls = System.Text.RegularExpressions.Regex.Matches(html, """<link rel="(?:stylesheet|preload)"(?: as="(?:script|style)")? href="(?<url>[^"]+\.(?:css|js))"[^>]*>""")
             .Select(m => m.Groups["url"].Value).Distinct().ToList();
         Assert.True(urls.Count >= 5, string.Join(", ", urls));
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
 using MudBlazor;
@@ -11,7 +13,7 @@ namespace EmrPortal.Web.Components.Common;
 /// each); a 25-row list with a chip, badges, icons and a button per row was ~300 of them, most of an idle circuit's
 /// memory. Interactive controls stay MudBlazor components.
 /// </summary>
-public static class MudMarkup
+public static partial class MudMarkup
 {
     /// <summary><c>&lt;MudIcon Size="Small" Color="…" aria-hidden="true" /&gt;</c> as markup.</summary>
     public static RenderFragment Icon(string svg, Color color = Color.Default, string? extraClass = null, Size size = Size.Small) =>
@@ -55,7 +57,7 @@ public static class MudMarkup
         html.Open("svg").Attr("class", IconClass(color, extraClass, size)).Attr("focusable", "false").Attr("viewBox", "0 0 24 24")
             .Attr("aria-hidden", "true").EndStart();
         // The icon constants are MudBlazor's own SVG path markup, never user data.
-        html.Raw(svg).Close("svg");
+        html.Raw(Drawn(svg)).Close("svg");
     }
 
     /// <summary><see cref="Icon"/> as one markup string (one render-tree frame instead of seven).</summary>
@@ -124,9 +126,28 @@ public static class MudMarkup
         builder.AddAttribute(3, "viewBox", "0 0 24 24");
         builder.AddAttribute(4, "aria-hidden", "true");
         // The icon constants are MudBlazor's own SVG path markup, never user data.
-        builder.AddMarkupContent(5, svg);
+        builder.AddMarkupContent(5, Drawn(svg));
         builder.CloseElement();
     }
+
+    private static readonly ConcurrentDictionary<string, string> DrawnIcons = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// An icon constant without the elements that draw nothing: MudBlazor's Material icons carry a <c>fill="none"</c>
+    /// rect or path the size of the 24×24 box (the designer's bounding box) and attribute-less <c>&lt;g&gt;</c>
+    /// wrappers, up to five of the six SVG elements of a row's icon. Each is a DOM node, a layout object and a paint
+    /// step of the first frame for nothing (docs/decisions.md#critical-path). Only unstroked <c>fill="none"</c>
+    /// elements go, and <c>&lt;g&gt;</c> wrappers only in icons without attributed groups, so what is drawn is the
+    /// same. Cached per constant (the icons are a fixed set of MudBlazor's constants, never data).
+    /// </summary>
+    public static string Drawn(string svg) => DrawnIcons.GetOrAdd(svg, static icon =>
+    {
+        var drawn = Invisible().Replace(icon, "");
+        return drawn.Contains("<g ", StringComparison.Ordinal) ? drawn : drawn.Replace("<g>", "", StringComparison.Ordinal).Replace("</g>", "", StringComparison.Ordinal);
+    });
+
+    [GeneratedRegex("""<(?:rect|path)\b(?![^>]*\bstroke)[^>]*\bfill="none"[^>]*/>""")]
+    private static partial Regex Invisible();
 
     private static string IconClass(Color color, string? extraClass, Size size)
     {
