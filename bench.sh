@@ -8,7 +8,7 @@
 #   4. the soak: 200 clients for 60 s against the proxy with 10 % upstream faults (issue 9)
 #   4b. the flood: one user's 500 random session ids beside another user's detail reads (issue 18)
 #   5. the portal: Playwright + /usr/bin/chromium against the published Web (first row, sort click, memory per circuit)
-# then the report. Budget: under 20 minutes on 2 cores (the heap dumps of the portal phase take about 3). Loopback only; every process it starts is stopped by PID.
+# then the report. Budget: under 25 minutes on 2 cores; 17–21 measured (the heap dumps of the portal phase take about 3). Loopback only; every process it starts is stopped by PID.
 #
 # Options (environment):
 #   BENCH_ARTIFACTS  build/publish output (default /tmp/art-bench)
