@@ -68,7 +68,9 @@ public sealed class ScanClarityTests(PortalFixture portal, BrowserFixture browse
     public async Task The_pinned_section_lines_up_with_the_list_and_honours_its_filters()
     {
         var (_, all) = await Portal.ProxyApi.GetAsync("admin", "/api/v1/workspaces/w-analytics/sessions?sort=name&pageSize=200", Ct);
-        var items = all!["items"]!.AsArray();
+        // Not Running sessions: NotificationTests fails one (the cloud's state moves under the list's snapshot, and the
+        // pinned section reads each pin's detail, so a pin chosen from the snapshot could already be in another state).
+        var items = all!["items"]!.AsArray().Where(s => s!["state"]!.GetValue<string>() != "Running").ToList();
         var first = items[0]!;
         var state = first["state"]!.GetValue<string>();
         var other = items.First(s => s!["state"]!.GetValue<string>() != state)!;
