@@ -96,7 +96,7 @@ timeout 240 dotnet "$DRIVER" flood --emulator "$EMULATOR" --proxy "$PROXY" --res
 
 step "Portal (Playwright + $CHROMIUM against the published Web)"
 rm -f "$RES/portal.json"
-timeout 780 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --chromium "$CHROMIUM" \
+timeout 900 dotnet "$DRIVER" portal --emulator "$EMULATOR" --proxy "$PROXY" --web "$WEB" --bare "$BARE" --chromium "$CHROMIUM" \
   --results "$RES/portal.json" --logs "$RES/logs" \
   || echo "portal run failed (see $RES/logs/portal); the report marks it as not run"
 

@@ -101,10 +101,10 @@ internal static class PortalRun
         ["Kestrel__Limits__KeepAliveTimeout"] = "00:00:02",
     };
 
-    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false, string? probeVariants = null)
+    public static async Task<int> RunAsync(string emulatorDll, string proxyDll, string webDll, string resultsPath, string logs, string chromium, int navigations, int circuits, bool memoryOnly = false, string? probeDirectory = null, bool timingOnly = false, string? probeVariants = null, string? bareDll = null)
     {
         // --memory-only is for working on memory per circuit, often on a busy machine: no timing is taken, so it may wait longer.
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly || probeDirectory is not null ? 25 : 12));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(memoryOnly || probeDirectory is not null ? 25 : 14));
         var ct = cts.Token;
         var notes = new List<string>();
         var o = new LoadOptions { EmulatorDll = emulatorDll, ProxyDll = proxyDll, ResultsPath = resultsPath, LogDirectory = Path.Combine(logs, "portal") };
@@ -129,23 +129,38 @@ internal static class PortalRun
         await FirstRowVisible(signIn, 120_000);
         await signIn.CloseAsync();
         var storage = await main.StorageStateAsync();
+
+        // The browser's floor, in the same run: a bare Kestrel app (no Blazor, no proxy) serving a trivial page, one
+        // table row with the same marked link, no CSS, no script, timed the same way in its own warm tab.
+        await using var bare = bareDll is null ? null : await StartFloorAppAsync(bareDll, o.LogDirectory, ct);
+        var floorUrl = bare is null ? null : new Uri(bare.BaseAddress, "/document").ToString();
+
+        // The headline navigations run in a warm tab: one tab that stays open, each time on a tiny page of the same site
+        // before the list is loaded, so the renderer process is up and idle as in a person's browser, which keeps one
+        // ready before a link is clicked (docs/decisions.md#first-row-measurement). A Playwright page opened in a browser
+        // context starts a new renderer process for its first navigation: those new-tab figures are reported beside it.
+        var warmTab = await main.NewPageAsync();
+        var floorTab = floorUrl is null ? null : await main.NewPageAsync();
         for (var i = 0; i < 3; i++)
         {
+            await NavigateAsync(main, list, warmTab);
             await NavigateAsync(main, list);
+            if (floorTab is not null) await NavigateAsync(main, floorUrl!, floorTab, interactive: false);
         }
 
         if (timingOnly)
         {
             // --timing-only: the navigations alone (no memory phases, no result file), for working on the first row.
-            var samples = new List<double[]>();
-            for (var i = 0; i < navigations; i++)
+            var rounds = await NavigationRoundsAsync(main, list, warmTab, floorUrl, floorTab, navigations);
+            string M(IReadOnlyList<double[]> samples, int i) => Median([.. samples.Where(p => p[i] >= 0).Select(p => p[i])]).ToString("F0", CultureInfo.InvariantCulture);
+            Console.WriteLine($"Portal timing ({navigations} rounds, medians, page clock ms; load average {LoadRun.LoadAverage()}):");
+            foreach (var (name, samples) in new[] { ("warm tab", rounds.Warm), ("new tab", rounds.NewTab), ("floor (trivial page)", rounds.Floor) })
             {
-                samples.Add((await NavigateAsync(main, list)).Phases);
+                if (samples.Count == 0) continue;
+                Console.WriteLine($"  {name,-22} document {M(samples, 0)}, first row in the DOM {M(samples, 3)}, first row painted {M(samples, 5)}, " +
+                    $"first contentful paint {M(samples, 6)}, DOMContentLoaded {M(samples, 1)}, negotiate {M(samples, 2)}, interactive {M(samples, 4)}");
             }
 
-            string M(int i) => Median([.. samples.Where(p => p[i] >= 0).Select(p => p[i])]).ToString("F0", CultureInfo.InvariantCulture);
-            Console.WriteLine($"Portal timing ({navigations} warm navigations, medians, page clock ms; load average {LoadRun.LoadAverage()}): document {M(0)}, " +
-                $"first row in the DOM {M(3)}, first row painted {M(5)}, first contentful paint {M(6)}, DOMContentLoaded {M(1)}, negotiate {M(2)}, interactive {M(4)}");
             return 0;
         }
 
@@ -185,24 +200,14 @@ internal static class PortalRun
         // Timing on a shared machine: wait (bounded) for the load average to settle, record it beside the figures, and
         // repeat the navigations once if they started on a busy machine, keeping the quieter attempt.
         var loads = new List<PhaseLoad>();
-        async Task<(List<double> InPage, List<double> Wall, List<IReadOnlyList<double>> Phases, double Load)> NavigationsAsync(string label, TimeSpan maxWait)
+        async Task<(NavigationRounds Rounds, double Load)> NavigationsAsync(string label, TimeSpan maxWait)
         {
             var gate = await LoadGate.WaitAsync(label, maxWait, ct);
             var startLoad = LoadGate.OneMinute();
-            Console.WriteLine($"Portal: {navigations} navigations to the warm list page ({label})...");
-            var inPage = new List<double>();
-            var wall = new List<double>();
-            var phases = new List<IReadOnlyList<double>>();
-            for (var i = 0; i < navigations; i++)
-            {
-                var (pageMs, wallMs, phase) = await NavigateAsync(main, list);
-                inPage.Add(pageMs);
-                wall.Add(wallMs);
-                phases.Add(phase);
-            }
-
+            Console.WriteLine($"Portal: {navigations} rounds of navigations to the warm list page ({label}): warm tab, new tab{(floorTab is null ? "" : ", the floor page")}...");
+            var rounds = await NavigationRoundsAsync(main, list, warmTab, floorUrl, floorTab, navigations);
             loads.Add(LoadGate.Finish(gate));
-            return (inPage, wall, phases, startLoad);
+            return (rounds, startLoad);
         }
 
         var attempt = await NavigationsAsync("navigations, attempt 1", TimeSpan.FromSeconds(60));
@@ -217,9 +222,11 @@ internal static class PortalRun
             notes.Add($"The navigations ran twice because the first attempt started with the machine busy; the report keeps the attempt that started with the lower load average ({attempt.Load:F2}).");
         }
 
-        var (inPage, wall, phases, _) = attempt;
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {Median(inPage):F0} ms in the page's clock (navigation start → first row), {Median(wall):F0} ms wall clock from the driver"));
+        var measured = attempt.Rounds;
+        List<double> inPage = [.. measured.Warm.Select(p => p[5])];
+        List<double> wall = [.. measured.WarmWall];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  first row painted, medians in the page's clock: warm tab {Median(inPage):F0} ms, new tab {Median([.. measured.NewTab.Select(p => p[5])]):F0} ms, floor {(measured.Floor.Count == 0 ? "not run" : Median([.. measured.Floor.Select(p => p[5])]).ToString("F0", CultureInfo.InvariantCulture) + " ms")}; {Median(wall):F0} ms wall clock from the driver (warm tab)"));
 
         // Sort click → rows updated, in the page's clock.
         var sortGate = await LoadGate.WaitAsync("sort clicks", TimeSpan.FromSeconds(20), ct);
@@ -250,7 +257,9 @@ internal static class PortalRun
             BaselinePage = "/ (workspace list)",
             BaselineGcHeapBeforeBytes = baseline.HeapBefore,
             BaselineGcHeapAfterBytes = baseline.HeapAfter,
-            FirstRowPhasesMs = phases,
+            FirstRowPhasesMs = [.. measured.Warm],
+            NewTabFirstRowPhasesMs = [.. measured.NewTab],
+            FloorPhasesMs = [.. measured.Floor],
             PausedGcHeapBeforeBytes = pausedMemory.HeapBefore,
             PausedGcHeapAfterBytes = pausedMemory.HeapAfter,
             LiveHeap = liveHeap,
@@ -307,31 +316,82 @@ internal static class PortalRun
         }
     }
 
+    private sealed record NavigationRounds(List<double[]> Warm, List<double> WarmWall, List<double[]> NewTab, List<double[]> Floor);
+
     /// <summary>
-    /// Opens the list in a new tab: (navigation start → first row painted in the page's clock, the driver's wall clock
-    /// from goto to the load event, phases). Nothing is asked of the page until its load event: every Playwright
-    /// locator or function wait injects and compiles Playwright's own script into the page, tens of milliseconds of
-    /// main-thread work that, done during the load, sat between the parsed head and the body and delayed the rows.
+    /// Rounds of three navigations each, interleaved so that each sees the same machine load: the list in the warm tab,
+    /// the floor page in its own warm tab (when the bare app runs), and the list in a new tab.
     /// </summary>
-    private static async Task<(double PageMs, double WallMs, double[] Phases)> NavigateAsync(IBrowserContext context, string url)
+    private static async Task<NavigationRounds> NavigationRoundsAsync(IBrowserContext context, string list, IPage warmTab, string? floorUrl, IPage? floorTab, int rounds)
     {
-        var page = await context.NewPageAsync();
+        var result = new NavigationRounds([], [], [], []);
+        for (var i = 0; i < rounds; i++)
+        {
+            var (_, wallMs, warm) = await NavigateAsync(context, list, warmTab);
+            result.Warm.Add(warm);
+            result.WarmWall.Add(wallMs);
+            if (floorTab is not null) result.Floor.Add((await NavigateAsync(context, floorUrl!, floorTab, interactive: false)).Phases);
+            result.NewTab.Add((await NavigateAsync(context, list)).Phases);
+            // A closed tab's renderer process exits in the background: let it go before the next round's first navigation.
+            await Task.Delay(300);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Loads <paramref name="url"/> in <paramref name="tab"/> (or in a new tab, closed afterwards): (navigation start →
+    /// first row painted in the page's clock, the driver's wall clock from goto to the load event, phases). Nothing is
+    /// asked of the page until its load event: every Playwright locator or function wait injects and compiles
+    /// Playwright's own script into the page, tens of milliseconds of main-thread work that, done during the load, sat
+    /// between the parsed head and the body and delayed the rows.
+    /// </summary>
+    private static async Task<(double PageMs, double WallMs, double[] Phases)> NavigateAsync(IBrowserContext context, string url, IPage? tab = null, bool interactive = true)
+    {
+        var page = tab ?? await context.NewPageAsync();
         try
         {
+            if (tab is not null && page.Url.StartsWith("http", StringComparison.Ordinal))
+            {
+                // Untimed: the warm tab first leaves the page it shows for a tiny one of the same site (the app's
+                // liveness text), so the timed navigation neither unloads the portal's last page (its circuit's
+                // teardown) nor starts a renderer process: it starts from an idle, ready renderer.
+                await page.GotoAsync(new Uri(new Uri(page.Url), "/health/live").ToString());
+            }
+
             var clock = Stopwatch.StartNew();
             await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
             var wall = clock.Elapsed.TotalMilliseconds;
             // The paint entry is delivered after the frame; a page without the marked cell (an older build) has none.
             await page.WaitForFunctionAsync("() => window.__firstRowPaint !== undefined || (window.__fcp !== undefined && !document.querySelector(\"[elementtiming='first-row']\"))",
                 null, new PageWaitForFunctionOptions { Timeout = 30_000 });
-            await page.Locator(ListReady).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+            if (interactive)
+            {
+                await page.Locator(ListReady).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+            }
+
             var phases = await page.EvaluateAsync<double[]>(PhaseProbe);
             return (phases[5], wall, phases);
         }
         finally
         {
-            await page.CloseAsync();
+            if (tab is null) await page.CloseAsync();
         }
+    }
+
+    /// <summary>The floor page (<see cref="PortalProbe.Trivial"/>) served by the bare Kestrel app from a file.</summary>
+    private static async Task<LocalApp> StartFloorAppAsync(string bareDll, string logs, CancellationToken ct)
+    {
+        Directory.CreateDirectory(logs);
+        var document = Path.Combine(logs, "floor-document.html");
+        var page = Path.Combine(logs, "floor-page.json");
+        await File.WriteAllTextAsync(document, PortalProbe.Trivial, ct);
+        await File.WriteAllTextAsync(page, "{}", ct);
+        return await LocalApp.StartAsync("bare-kestrel-floor", bareDll, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["BARE_PAGE_FILE"] = page,
+            ["BARE_DOCUMENT_FILE"] = document,
+        }, logs, ct);
     }
 
     private static Task FirstRowVisible(IPage page, float timeoutMs) =>

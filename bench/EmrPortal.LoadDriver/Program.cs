@@ -64,7 +64,7 @@ public static class LoadDriverProgram
                     options.GetValueOrDefault("logs") ?? Path.Combine(Path.GetTempPath(), "emrportal-bench-logs"),
                     options.GetValueOrDefault("chromium") ?? "/usr/bin/chromium",
                     Int(options, "navigations", 20), Int(options, "circuits", 50), options.ContainsKey("memory-only"), options.GetValueOrDefault("probe"), options.ContainsKey("timing-only"),
-                    options.GetValueOrDefault("variants"));
+                    options.GetValueOrDefault("variants"), options.GetValueOrDefault("bare"));
             case "flood":
                 return await FloodRun.RunAsync(
                     Required(options, "emulator"), Required(options, "proxy"), Required(options, "results"),
@@ -110,7 +110,7 @@ public static class LoadDriverProgram
         Console.Error.WriteLine("usage: EmrPortal.LoadDriver run --emulator <dll> --proxy <dll> --results <json> [options]");
         Console.Error.WriteLine("       EmrPortal.LoadDriver run --emulator <dll> --proxy <dll> --bare <dll> --results <json> --anchor-only [--anchor-rounds 3] [--anchor-seconds 3]");
         Console.Error.WriteLine("       EmrPortal.LoadDriver soak --emulator <dll> --proxy <dll> --results <json> [--clients 200] [--seconds 60]");
-        Console.Error.WriteLine("       EmrPortal.LoadDriver portal --emulator <dll> --proxy <dll> --web <dll> --results <json> [--circuits 50] [--memory-only] [--timing-only] [--probe <dir> [--variants <name prefixes>]]");
+        Console.Error.WriteLine("       EmrPortal.LoadDriver portal --emulator <dll> --proxy <dll> --web <dll> --results <json> [--circuits 50] [--memory-only] [--bare <dll>] [--timing-only] [--probe <dir> [--variants <name prefixes>]]");
         Console.Error.WriteLine("       EmrPortal.LoadDriver report --micro <json> --scaling <json> --load <json> --out <md>");
         return 2;
     }

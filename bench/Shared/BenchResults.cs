@@ -201,6 +201,11 @@ public sealed record PortalResults(
     /// <summary>Per navigation, in the page's clock (ms): document received, DOMContentLoaded, circuit negotiate start, first row,
     /// list interactive (data-ready: loaded and the circuit up).</summary>
     public IReadOnlyList<IReadOnlyList<double>> FirstRowPhasesMs { get; init; } = [];
+    /// <summary>The same phases for the list opened in a new tab (a new renderer process), in the same rounds.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> NewTabFirstRowPhasesMs { get; init; } = [];
+    /// <summary>The same phases for the browser's floor: a trivial page (one marked row, no CSS, no script) served by the
+    /// bare Kestrel app in its own warm tab, in the same rounds; empty when the bare app was not given.</summary>
+    public IReadOnlyList<IReadOnlyList<double>> FloorPhasesMs { get; init; } = [];
     /// <summary>Load average around each measured step (bounded wait for a settled machine first; repeated when it started busy).</summary>
     public IReadOnlyList<PhaseLoad> Loads { get; init; } = [];
     /// <summary>GC heap before/after the same number of list tabs, each hidden until its circuit paused.</summary>
