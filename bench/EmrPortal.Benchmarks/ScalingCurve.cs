@@ -71,6 +71,10 @@ internal static class ScalingCurve
                     snapshot.Page(new SessionView(1, 25, RandomKey(random), random.Next(2) == 0, DistinctFilter(random.Next(128))));
                     snapshot.Page(new SessionView(random.Next(1, 3), 25, RandomKey(random), random.Next(2) == 0, FilterNumber(j)));
                 }
+
+                // The timing loop and the memory floor too: measured at the first size while still unoptimized, the floor
+                // read 3-4× slower there than at the next size, and its growth measured the JIT.
+                TimeUnfilteredWithFloor(snapshot, Batch * 2, random, WarmUpSessions / 25);
             }
 
             // Tiered compilation promotes a method after 30 calls, in the background, once no new method has been
@@ -236,19 +240,22 @@ internal static class ScalingCurve
 
     /// <summary>
     /// Unfiltered pages of random views, each beside its memory floor: the reads any page of that size must make, 25
-    /// entries of the same snapshot's order for another random view and the row references they point to, copied into a
-    /// reused buffer, with nothing else (no list, no view, no bounds logic). A page is O(pageSize), yet its time still
-    /// grows with n once the orders and the row array outgrow the CPU caches (a random page is a cache miss per row);
-    /// the floor grows the same way, so the page's growth divided by the floor's is the part its own code adds
-    /// (docs/decisions.md, "Scaling check"). Page and floor alternate request by request and read different views, so
-    /// neither warms the cache for the other and both see the same machine.
+    /// entries of the same snapshot's order for another random view and the row references they name, counted, with
+    /// nothing else (no list, no view, no bounds logic, no writes). A page is O(pageSize), yet its time still grows with
+    /// n once the orders and the row array outgrow the CPU caches (a random page is a cache miss per row); the floor
+    /// grows the same way, so the page's growth divided by the floor's is the part its own code adds
+    /// (docs/decisions.md, "Scaling check"). Both are timed in batches of <see cref="Batch"/> random views, the mean
+    /// per page of each batch being one sample: a single sub-microsecond page is too short for the timer and for a
+    /// percentile (its p95 measured the timer and the machine's noise, not the reads). Page and floor batches
+    /// alternate and read different views, so neither warms the cache for the other and both see the same machine.
     /// </summary>
     private static (double[] Page, double[] Floor) TimeUnfilteredWithFloor(Snapshot snapshot, int count, Random random, int pages)
     {
         var floorRandom = new Random(4242);
         var rows = (SessionSummaryDto[])snapshot.Sessions;
-        var buffer = new SessionSummaryDto[25];
         SessionView Next(Random r) => new(r.Next(1, pages + 1), 25, RandomKey(r), r.Next(2) == 0, SessionFilter.None);
+        var batches = Math.Max(1, count / Batch);
+        var views = new SessionView[Batch];
         var sink = 0;
         for (var i = 0; i < Math.Min(200, count); i++)
         {
@@ -256,24 +263,32 @@ internal static class ScalingCurve
         }
 
         GC.Collect();
-        var page = new double[count];
-        var floor = new double[count];
-        for (var i = 0; i < count; i++)
+        var page = new double[batches];
+        var floor = new double[batches];
+        for (var b = 0; b < batches; b++)
         {
-            var view = Next(random);
+            // The views are drawn before the clock starts: only the pages (or the floor's reads) are timed.
+            for (var i = 0; i < Batch; i++) views[i] = Next(random);
             var start = Stopwatch.GetTimestamp();
-            var (items, total) = snapshot.Page(view);
-            page[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
-            sink += items.Count + total;
+            for (var i = 0; i < Batch; i++)
+            {
+                var (items, total) = snapshot.Page(views[i]);
+                sink += items.Count + total;
+            }
 
-            var floorView = Next(floorRandom);
+            page[b] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / Batch;
+
+            for (var i = 0; i < Batch; i++) views[i] = Next(floorRandom);
             start = Stopwatch.GetTimestamp();
-            sink += Floor(floorView);
-            floor[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
+            for (var i = 0; i < Batch; i++)
+            {
+                sink += Floor(views[i]);
+            }
+
+            floor[b] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / Batch;
         }
 
         GC.KeepAlive(sink);
-        GC.KeepAlive(buffer);
         return (page, floor);
 
         int Floor(SessionView view)
@@ -281,14 +296,18 @@ internal static class ScalingCurve
             var order = snapshot.Order(view.Sort, view.Descending);
             var offset = (view.Page - 1) * view.PageSize;
             var end = Math.Min(order.Length, offset + view.PageSize);
+            var found = 0;
             for (var i = offset; i < end; i++)
             {
-                buffer[i - offset] = rows[order[i]];
+                if (rows[order[i]] is not null) found++;
             }
 
-            return end - offset;
+            return found;
         }
     }
+
+    /// <summary>Random views per timed batch of unfiltered pages (and of their floor).</summary>
+    private const int Batch = 64;
 
     private static SessionSortKey RandomKey(Random random) => (SessionSortKey)random.Next(SessionSort.KeyCount);
 

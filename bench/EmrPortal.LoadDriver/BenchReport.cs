@@ -571,7 +571,8 @@ internal static class BenchReport
         md.AppendLine("## Scaling curve (in-process, the proxy's real `Snapshot`)");
         md.AppendLine();
         md.AppendLine("Snapshot build = all 8 sort keys × 2 directions (median of several builds). Page times are per request, pageSize 25:");
-        md.AppendLine("unfiltered = random page and sort; filtered first pass = a cyclic walk over 128 distinct filters (state+kind, free text,");
+        md.AppendLine("unfiltered = random page and sort, timed in batches of 64 random views (each sample is a batch's mean per page, so a");
+        md.AppendLine("sub-microsecond page is not left to the timer's resolution), beside its memory floor timed the same way; filtered first pass = a cyclic walk over 128 distinct filters (state+kind, free text,");
         md.AppendLine("owner), more than the snapshot keeps match sets for, so every request tests all n sessions (the O(n) pass); known filter,");
         md.AppendLine("new order = first pages of 3 filters under every key and direction (the filter's match set is kept, the page walks the");
         md.AppendLine("precomputed order until it is full); order cached = paging through one filtered view.");
@@ -589,11 +590,11 @@ internal static class BenchReport
             md.AppendLine();
         }
 
-        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs | p95 µs | its memory floor p95 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
+        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs (batch means) | p95 µs | its memory floor p50 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
         md.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Points)
         {
-            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.UnfilteredFloorP95Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
+            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.UnfilteredFloorP50Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
         }
 
         md.AppendLine();
@@ -614,16 +615,18 @@ internal static class BenchReport
             var nlogn = k * Math.Log(b.Sessions) / Math.Log(a.Sessions);
             var buildGrowth = double.IsNaN(a.BuildCpuMedianMs) ? b.BuildMedianMs / a.BuildMedianMs : b.BuildCpuMedianMs / a.BuildCpuMedianMs;
             Check("Snapshot build (CPU), O(n log n): within n log n (≤ 1.25×)", buildGrowth, nlogn, BuildTolerance);
-            if (double.IsNaN(a.UnfilteredFloorP95Us) || double.IsNaN(b.UnfilteredFloorP95Us))
+            if (double.IsNaN(a.UnfilteredFloorP50Us) || double.IsNaN(b.UnfilteredFloorP50Us))
             {
                 Check("Unfiltered page p95, O(pageSize)", b.UnfilteredP95Us / a.UnfilteredP95Us, 1);
             }
             else
             {
                 // Expected: the growth of the same reads with nothing else (the memory floor, measured alternately with
-                // the pages): an O(pageSize) page grows no faster than its cache misses do.
-                Check("Unfiltered page p95, O(pageSize): growth against its memory floor's", b.UnfilteredP95Us / a.UnfilteredP95Us,
-                    b.UnfilteredFloorP95Us / a.UnfilteredFloorP95Us);
+                // the pages): an O(pageSize) page grows no faster than its cache misses do. Compared on the median batch
+                // (a batch's mean per page): the tail of batch means is where gen-0 collections of the pages' own small
+                // lists and preemption land, which the floor (no allocation) does not have (docs/decisions.md, "Scaling check").
+                Check("Unfiltered page p50 of batch means, O(pageSize): growth against its memory floor's", b.UnfilteredP50Us / a.UnfilteredP50Us,
+                    b.UnfilteredFloorP50Us / a.UnfilteredFloorP50Us);
             }
 
             Check("Filtered page first pass p50, O(n)", b.FilteredP50Us / a.FilteredP50Us, k);
