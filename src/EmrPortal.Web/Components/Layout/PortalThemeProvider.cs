@@ -45,6 +45,17 @@ public sealed class PortalThemeProvider : ComponentBase
             return;
         }
 
+        Write(builder, shared);
+    }
+
+    /// <summary>
+    /// The shared style sheet for the mode as content of the caller's render tree (the main layout writes it itself once
+    /// captured: a component fewer in every circuit); null until the first render of that mode captured it.
+    /// </summary>
+    internal static RenderFragment? SharedSheet(bool dark) => Shared(dark) is { } shared ? builder => Write(builder, shared) : null;
+
+    private static void Write(RenderTreeBuilder builder, IReadOnlyList<(bool Markup, string Content)> shared)
+    {
         foreach (var (markup, content) in shared)
         {
             if (markup) builder.AddMarkupContent(4, content);
