@@ -316,6 +316,31 @@ public sealed class NativeToolbarFieldTests : PortalTestContext
     }
 
     [Fact]
+    public void An_earlier_searchs_url_arriving_late_does_not_overwrite_what_was_typed_since()
+    {
+        // The toolbar sends each search to the URL after the debounce; the page hands the URL back as Query. On a
+        // loaded server the second search can be sent before the first one's URL comes back.
+        var sent = new List<string?>();
+        var cut = Render<SessionListToolbar>(p => p.Add(x => x.Query, new SessionQuery()).Add(x => x.Columns, SessionColumns.For(allWorkspaces: false))
+            .Add(x => x.HiddenColumns, new HashSet<string>()).Add(x => x.QueryChanged, q => sent.Add(q.Q)));
+        cut.Find("#session-search").Input("r");
+        Time.Advance(SessionListToolbar.SearchDebounce);
+        cut.WaitForAssertion(() => Assert.Equal(["r"], sent));
+        cut.Find("#session-search").Input("ro");
+        Time.Advance(SessionListToolbar.SearchDebounce);
+        cut.WaitForAssertion(() => Assert.Equal(["r", "ro"], sent));
+
+        cut.Render(p => p.Add(x => x.Query, new SessionQuery { Q = "r" }));
+        Assert.Equal("ro", cut.Find("#session-search").GetAttribute("value"));
+        cut.Render(p => p.Add(x => x.Query, new SessionQuery { Q = "ro" }));
+        Assert.Equal("ro", cut.Find("#session-search").GetAttribute("value"));
+
+        // A URL the toolbar did not send (back, forward, a saved view) still wins.
+        cut.Render(p => p.Add(x => x.Query, new SessionQuery { Q = "r" }));
+        Assert.Equal("r", cut.Find("#session-search").GetAttribute("value"));
+    }
+
+    [Fact]
     public void Fields_follow_the_url_back_and_forward()
     {
         var cut = RenderList("/workspaces/w-analytics/sessions");
