@@ -14,8 +14,12 @@ internal sealed class Snapshot
     // Every order (each key ascending and descending) in one array: SnapshotOrders.Offset says where each starts.
     private readonly int[] _orders;
     // Upper-cased "id\nname\nuserName\nuserId\nqueue" per session: one vectorized ordinal search per session
-    // instead of five case-insensitive ones (q has no control characters, so it cannot match across fields).
-    private readonly string[] _searchText;
+    // instead of five case-insensitive ones (q has no control characters, so it cannot match across fields). All
+    // sessions' texts in one array, session i at [_searchStarts[i], _searchStarts[i + 1]): one large allocation
+    // instead of a string per session, which the GC copied from generation to generation on every build (half the
+    // bytes a 100k snapshot allocated), and a first pass that reads memory in sequence (docs/decisions.md, "Scaling check").
+    private readonly char[] _searchChars;
+    private readonly int[] _searchStarts;
     // Recent filtered orders, so paging through one filtered view costs one pass, not one per page.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(SessionSortKey, bool, SessionFilter), int[]> _filtered = new();
     private const int MaxCachedFilters = 32;
@@ -47,34 +51,46 @@ internal sealed class Snapshot
         }
 
         CountsByState = counts;
-        _searchText = new string[sessions.Length];
+        _searchStarts = new int[sessions.Length + 1];
+        long total = 0;
         for (var i = 0; i < sessions.Length; i++)
         {
-            _searchText[i] = SearchText(sessions[i]);
+            _searchStarts[i] = (int)total;
+            total += SearchTextLength(sessions[i]);
+        }
+
+        _searchStarts[sessions.Length] = checked((int)total);
+        _searchChars = GC.AllocateUninitializedArray<char>((int)total);
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            WriteSearchText(sessions[i], _searchChars.AsSpan(_searchStarts[i], _searchStarts[i + 1] - _searchStarts[i]));
         }
     }
 
-    /// <summary>"id\nname\nuserName\nuserId\nqueue", upper-cased (invariant), in one string allocation.</summary>
-    private static string SearchText(SessionSummaryDto x)
+    private static int SearchTextLength(SessionSummaryDto x) =>
+        x.SessionClusterId.Length + (x.Name?.Length ?? 0) + (x.UserName?.Length ?? 0) + (x.UserId?.Length ?? 0) + (x.QueueName?.Length ?? 0) + 4;
+
+    /// <summary>"id\nname\nuserName\nuserId\nqueue", upper-cased (invariant), into <paramref name="span"/>.</summary>
+    private static void WriteSearchText(SessionSummaryDto s, Span<char> span)
     {
-        var length = x.SessionClusterId.Length + (x.Name?.Length ?? 0) + (x.UserName?.Length ?? 0) + (x.UserId?.Length ?? 0) + (x.QueueName?.Length ?? 0) + 4;
-        return string.Create(length, x, static (span, s) =>
+        var written = 0;
+        var first = true;
+        foreach (var field in (ReadOnlySpan<string?>)[s.SessionClusterId, s.Name, s.UserName, s.UserId, s.QueueName])
         {
-            var written = 0;
-            var first = true;
-            foreach (var field in (ReadOnlySpan<string?>)[s.SessionClusterId, s.Name, s.UserName, s.UserId, s.QueueName])
+            if (!first)
             {
-                if (!first)
-                {
-                    span[written++] = '\n';
-                }
-
-                first = false;
-
-                written += field.AsSpan().ToUpperInvariant(span[written..]);
+                span[written++] = '\n';
             }
-        });
+
+            first = false;
+
+            written += field.AsSpan().ToUpperInvariant(span[written..]);
+        }
     }
+
+    /// <summary>Session <paramref name="index"/>'s upper-cased search text.</summary>
+    internal ReadOnlySpan<char> SearchText(int index) =>
+        _searchChars.AsSpan(_searchStarts[index], _searchStarts[index + 1] - _searchStarts[index]);
 
     public string WorkspaceId { get; }
     public DateTimeOffset AsOf { get; }
@@ -217,7 +233,7 @@ internal sealed class Snapshot
         for (var i = 0; i < n; i++)
         {
             if ((fieldFilter.IsEmpty || Matches(_sessions[i], fieldFilter))
-                && (upperQ is null || _searchText[i].Contains(upperQ, StringComparison.Ordinal)))
+                && (upperQ is null || SearchText(i).Contains(upperQ, StringComparison.Ordinal)))
             {
                 bits[i >> 6] |= 1UL << (i & 63);
                 count++;
