@@ -54,8 +54,12 @@ internal sealed class WebhookSender(IHttpClientFactory clients, IOptionsMonitor<
             var retryable = status is 408 or 429 || status >= 500;
             return new SendOutcome(false, status, $"The receiver answered HTTP {status}.", retryable);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
+            // Two timers of the same length end an unanswered send: this token's and the client's resilience timeout
+            // (which throws its own exception). Whichever fires first, the attempt is a timeout and is recorded as one;
+            // an escaping TimeoutRejectedException left the attempt unrecorded, and the retry counted one attempt too
+            // few (WebhookDeliveryTests: delivered on "attempt 2" after three sends).
             return new SendOutcome(false, null, $"No answer within {o.RequestTimeout.TotalSeconds:0.#} s.", Retryable: true);
         }
         catch (HttpRequestException ex) when (FindRefusal(ex) is { } refused)
