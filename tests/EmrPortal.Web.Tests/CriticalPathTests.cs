@@ -9,11 +9,9 @@ namespace EmrPortal.Web.Tests;
 /// stylesheet; MudBlazor's rules the page uses come inline, before the body, and its whole stylesheet is only
 /// preloaded (rel="preload" as="style": fetched, not parsed before the body; the portal's script makes it a stylesheet
 /// after the first frame; a noscript link for pages without script); every asset is linked by its fingerprinted URL;
-/// the scripts the page needs to become interactive (Blazor, MudBlazor, the portal's) are preloaded from the head; the
-/// body runs only the portal's script, which starts MudBlazor's and Blazor's (the preloads marked data-boot, in that
-/// order) after the first frame, and no script precedes the body. (That the published app serves them compressed and
-/// immutable is checked on the publish output: PublishedAppsSmokeTests; that the first paint looks as with the whole
-/// sheet, and that Blazor starts after the frame with the rows, in a browser: PrerenderTests.)
+/// the scripts the page needs to become interactive (Blazor, MudBlazor, the portal's) are preloaded from the head under
+/// the same URLs the body runs them from, and no script precedes the body. (That the published app serves them compressed and immutable is checked on the publish output:
+/// PublishedAppsSmokeTests; that the first paint looks as with the whole sheet, in a browser: PrerenderTests.)
 /// </summary>
 public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFixture<WebHostFixture>
 {
@@ -51,22 +49,14 @@ public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFi
         Assert.True(critical.Index < deferred.Index);
         Assert.Contains(".mud-", critical.Groups["css"].Value, StringComparison.Ordinal);
 
-        var preloads = Preload().Matches(head).ToList();
+        var preloaded = Preload().Matches(head).Select(m => m.Groups["url"].Value).ToList();
+        var run = ScriptSrc().Matches(html).Select(m => m.Groups["url"].Value).ToList();
         foreach (var script in Scripts)
         {
-            Assert.Single(preloads, m => Fingerprinted(script, "js").IsMatch(m.Groups["url"].Value));
+            var preload = Assert.Single(preloaded, u => Fingerprinted(script, "js").IsMatch(u));
+            // The body runs the very URL the head preloaded (otherwise the browser fetches twice).
+            Assert.Contains(preload, run);
         }
-
-        // The body runs the portal's script only, by the very URL the head preloaded (otherwise the browser fetches
-        // twice); MudBlazor's and Blazor's are the preloads it starts after the first frame, in that order (Blazor
-        // last: MudBlazor's interop must be there when the circuit renders).
-        var run = Assert.Single(ScriptSrc().Matches(html)).Groups["url"].Value;
-        Assert.Matches(Fingerprinted("js/portal", "js"), run);
-        Assert.Contains(preloads, m => m.Groups["url"].Value == run && !m.Value.Contains("data-boot", StringComparison.Ordinal));
-        var boot = preloads.Where(m => m.Value.Contains("data-boot", StringComparison.Ordinal)).Select(m => m.Groups["url"].Value).ToList();
-        Assert.Equal(2, boot.Count);
-        Assert.Matches(Fingerprinted("lib/mudblazor/MudBlazor.min", "js"), boot[0]);
-        Assert.Matches(Fingerprinted("_framework/blazor.web", "js"), boot[1]);
         // No script in the head: nothing but the portal's stylesheet holds the first paint.
         Assert.DoesNotContain("<script", head, StringComparison.OrdinalIgnoreCase);
     }

@@ -14,35 +14,12 @@
       if (links[i].rel !== "stylesheet") links[i].rel = "stylesheet";
     }
   }
-
-  // MudBlazor's script and Blazor's (preloaded by the head, marked data-boot, in the order they must run) start once
-  // the document is parsed and the frame that draws it is done: evaluated at the end of the body, they held the frame
-  // with the rows for as long as their evaluation took. A hidden tab draws no frame, so it starts them at once.
-  // docs/decisions.md#scripts-after-the-first-frame.
-  function boot() {
-    var links = document.querySelectorAll("link[rel='preload'][as='script'][data-boot]");
-    for (var i = 0; i < links.length; i++) {
-      var script = document.createElement("script");
-      script.src = links[i].href;
-      script.async = false; // dynamically inserted scripts run in insertion order only when not async
-      if (i === links.length - 1) script.onload = onBlazorLoaded;
-      document.body.appendChild(script);
-    }
-  }
-
-  function onBlazorLoaded() {
+  requestAnimationFrame(function () { setTimeout(applyDeferredStyles, 0); });
+  document.addEventListener("DOMContentLoaded", function () {
     if (window.Blazor && typeof window.Blazor.addEventListener === "function") {
       window.Blazor.addEventListener("enhancedload", applyDeferredStyles);
     }
-  }
-
-  function afterFirstFrame() {
-    if (document.hidden) { boot(); applyDeferredStyles(); return; }
-    requestAnimationFrame(function () { setTimeout(function () { boot(); applyDeferredStyles(); }, 0); });
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", afterFirstFrame);
-  else afterFirstFrame();
+  });
 
   // The viewer's preferences are mirrored into cookies so the server can prerender a page in the viewer's time zone
   // and theme (the names match BrowserInterop's constants; nothing else reads them).

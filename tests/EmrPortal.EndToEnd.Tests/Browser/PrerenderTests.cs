@@ -209,46 +209,6 @@ public sealed partial class PrerenderTests(PortalFixture portal, BrowserFixture 
         }).filter(line => !line.endsWith(" none"))
         """;
 
-    // Counts the frames that drew the parsed document (a requestAnimationFrame callback runs in the frame's update,
-    // before its paint; counted once parsing is over and rows are there) and records how many there had been when
-    // Blazor's script element entered the document. A script in the markup enters it while the parser still runs.
-    private const string BootWatcher = """
-        (() => {
-          window.__framesAfterParse = 0; window.__framesBeforeBlazor = undefined;
-          const tick = () => {
-            if (document.readyState !== "loading" && document.querySelector("[data-testid='session-row']")) window.__framesAfterParse++;
-            requestAnimationFrame(tick);
-          };
-          requestAnimationFrame(tick);
-          new MutationObserver(records => {
-            for (const r of records) for (const n of r.addedNodes) {
-              if (n.tagName === "SCRIPT" && (n.src || "").includes("/_framework/blazor.web") && window.__framesBeforeBlazor === undefined) {
-                window.__framesBeforeBlazor = document.readyState === "loading" ? -1 : window.__framesAfterParse;
-              }
-            }
-          }).observe(document, { childList: true, subtree: true });
-        })();
-        """;
-
-    [Fact]
-    public async Task Blazor_starts_after_the_frame_that_draws_the_prerendered_rows()
-    {
-        // docs/decisions.md#scripts-after-the-first-frame: evaluating MudBlazor's and Blazor's scripts at the end of
-        // the body held the frame with the rows; they now start once it is drawn, and the page still becomes interactive.
-        var page = await OpenAsync("admin", "/");
-        await page.Context.AddInitScriptAsync(BootWatcher);
-        await page.GotoAsync($"/workspaces/{Workspace}/sessions?sort=name&dir=asc&pageSize=25");
-        await page.Locator("[data-testid='session-list'][data-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        var framesBefore = await page.EvaluateAsync<int?>("() => window.__framesBeforeBlazor ?? null");
-        Assert.NotNull(framesBefore);
-        Assert.True(framesBefore != -1, "Blazor's script entered the document while it was still being parsed");
-        Assert.True(framesBefore >= 1, "Blazor's script entered the document before a frame had drawn the parsed rows");
-        // Interactive: a sort click re-renders through the circuit.
-        var first = await page.Locator("[data-testid='session-row']").First.GetAttributeAsync("data-session-id");
-        await page.Locator("[data-testid='sort-name']").ClickAsync();
-        await page.WaitForFunctionAsync("first => document.querySelector(\"[data-testid='session-row']\")?.getAttribute('data-session-id') !== first", first);
-    }
-
     [Fact]
     public async Task The_first_paint_looks_as_it_does_with_MudBlazors_whole_stylesheet()
     {
