@@ -20,6 +20,8 @@ internal static class BenchReport
 
     /// <summary>The snapshot build must grow within n log n (issue 19): measured CPU growth at most 1.25× the n log n factor.</summary>
     private const double BuildTolerance = 1.25;
+    // The issue's range (10k → 50k → 100k); a 1k build runs from the CPU's caches (docs/decisions.md, "Scaling check").
+    private const int MinBuildCheckSessions = 10_000;
 
     public static int Write(string microPath, string scalingPath, string loadPath, string outPath, string? totalSeconds, string? source, string? soakPath, string? portalPath, string? floodPath = null, string? notifyPath = null)
     {
@@ -579,7 +581,11 @@ internal static class BenchReport
         md.AppendLine();
         md.AppendLine("Build CPU = the process's CPU time per build (the sort and any GC work it causes; unlike wall time it leaves out the");
         md.AppendLine("time other processes held the cores, so it is the figure the growth check uses), with the GC pause time, gen-2");
-        md.AppendLine("collections and bytes allocated per build beside it.");
+        md.AppendLine("collections and bytes allocated per build beside it. Each measured build runs alone (the previous snapshot released");
+        md.AppendLine("and collected first); *beside the previous* is the same build while the previous snapshot is still alive, as the proxy");
+        md.AppendLine("builds (the store serves it until the new one replaces it): consecutive builds then alternate between two costs with");
+        md.AppendLine("the memory the two snapshots occupy, so that figure is the median of consecutive pairs' means, reported, not checked");
+        md.AppendLine("(docs/decisions.md, \"Scaling check\").");
         md.AppendLine();
         if (s.WarmUp is { } w)
         {
@@ -590,11 +596,11 @@ internal static class BenchReport
             md.AppendLine();
         }
 
-        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs (batch means) | p95 µs | its memory floor p50 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
-        md.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Sessions | Build ms (wall) | Build CPU ms | beside the previous | JIT during builds | GC pause ms / gen2 / allocated | Unfiltered page p50 µs (batch means) | p95 µs | its memory floor p50 µs | Filtered page, first pass p50 µs | p95 µs | Known filter, new order p50 µs | Filtered page, order cached p95 µs |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Points)
         {
-            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.UnfilteredFloorP50Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
+            md.AppendLine(Inv, $"| {p.Sessions:N0} | {p.BuildMedianMs:F2} | {p.BuildCpuMedianMs:F2} | {p.BuildBesidePreviousCpuMs:F2} | {p.BuildJitMethods} methods, {p.BuildJitMs:F1} ms | {p.BuildGcPauseMedianMs:F1} / {p.BuildGen2Collections} / {p.BuildAllocatedBytes / 1048576.0:F1} MB | {p.UnfilteredP50Us:F2} | {p.UnfilteredP95Us:F2} | {p.UnfilteredFloorP50Us:F2} | {p.FilteredP50Us:F1} | {p.FilteredP95Us:F1} | {p.FilteredWalkP50Us:F2} | {p.CachedFilteredP95Us:F2} |");
         }
 
         md.AppendLine();
@@ -614,7 +620,17 @@ internal static class BenchReport
             var k = (double)b.Sessions / a.Sessions;
             var nlogn = k * Math.Log(b.Sessions) / Math.Log(a.Sessions);
             var buildGrowth = double.IsNaN(a.BuildCpuMedianMs) ? b.BuildMedianMs / a.BuildMedianMs : b.BuildCpuMedianMs / a.BuildCpuMedianMs;
-            Check("Snapshot build (CPU), O(n log n): within n log n (≤ 1.25×)", buildGrowth, nlogn, BuildTolerance);
+            if (a.Sessions >= MinBuildCheckSessions)
+            {
+                Check("Snapshot build (CPU), O(n log n): within n log n (≤ 1.25×)", buildGrowth, nlogn, BuildTolerance);
+            }
+            else
+            {
+                // Reported, not checked: the issue's range starts at 10k, and a 1k build runs from the CPU's caches at
+                // two thirds of the larger sizes' cost per n log n item (docs/decisions.md, "Scaling check").
+                md.AppendLine(Inv, $"| Snapshot build (CPU), O(n log n): reported only (below {MinBuildCheckSessions:N0}) | {a.Sessions:N0} → {b.Sessions:N0} | {buildGrowth:F2}× | {nlogn:F2}× | {buildGrowth / nlogn:F2} | info |");
+            }
+
             if (double.IsNaN(a.UnfilteredFloorP50Us) || double.IsNaN(b.UnfilteredFloorP50Us))
             {
                 Check("Unfiltered page p95, O(pageSize)", b.UnfilteredP95Us / a.UnfilteredP95Us, 1);

@@ -32,6 +32,8 @@ public sealed record ScalingPoint(
 {
     /// <summary>Process CPU time per build (median): robust to other processes on the machine, unlike wall time.</summary>
     public double BuildCpuMedianMs { get; init; } = double.NaN;
+    /// <summary>Build CPU with the previous snapshot still alive, as the proxy builds (median of consecutive pairs' means).</summary>
+    public double BuildBesidePreviousCpuMs { get; init; } = double.NaN;
     public double BuildGcPauseMedianMs { get; init; } = double.NaN;
     public int BuildGen2Collections { get; init; }
     public long BuildAllocatedBytes { get; init; }

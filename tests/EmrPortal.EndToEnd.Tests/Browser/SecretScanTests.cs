@@ -91,9 +91,9 @@ public sealed partial class SecretScanTests(PortalFixture portal, BrowserFixture
 
         foreach (var path in paths)
         {
-            // Every page here runs a circuit. A prerendered 403 or error view shows before the circuit starts (after the
-            // first frame), so the page is read once its circuit's socket is open: its negotiate has finished by then,
-            // and its body is read before the page is left (the browser drops it with the document).
+            // Every page here runs a circuit. A prerendered 403 or error view shows before the circuit starts, so the
+            // page is read once its circuit's socket is open: its negotiate has finished by then, and its body is read
+            // before the page is left (the browser drops it with the document).
             var circuit = page.WaitForWebSocketAsync(new() { Predicate = ws => ws.Url.Contains("/_blazor", StringComparison.Ordinal), Timeout = PortalBrowser.PageTimeoutMs });
             await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
             // Whatever the page ends up showing (data, a 403, an error) is what gets scanned.
