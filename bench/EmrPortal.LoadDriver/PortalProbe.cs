@@ -104,9 +104,12 @@ internal static partial class PortalProbe
         cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => complete.TrySetResult();
         await cdp.SendAsync("Tracing.start", new Dictionary<string, object>
         {
-            ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,loading,blink,v8.execute",
+            ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,loading,blink,v8.execute,cc,viz",
             ["transferMode"] = "ReportEvents",
         });
+        // From the app's liveness text, as the headline's warm tab does (a list-to-list navigation also times the old
+        // page's teardown).
+        await traced.GotoAsync(new Uri(new Uri(traced.Url), "/health/live").ToString());
         await traced.GotoAsync(list, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         await traced.Locator("[data-testid='session-list'][data-ready='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         var marks = await traced.EvaluateAsync<string>(Collect);
@@ -144,6 +147,10 @@ internal static partial class PortalProbe
         ("no inline critical styles (portal.css only)", html => CriticalBlock().Replace(html, "")),
         ("whole MudBlazor sheet not linked (a script adds it later)", html => DeferredLink().Replace(html, "")),
         ("no <img> in the body", html => BodyPart(html, b => Image().Replace(b, ""))),
+        ("no box-shadow anywhere", html => AddStyle(html, "*, *::before, *::after { box-shadow: none !important; }")),
+        ("no border-radius anywhere", html => AddStyle(html, "*, *::before, *::after { border-radius: 0 !important; }")),
+        ("no filters, no opacity, no transforms", html => AddStyle(html, "*, *::before, *::after { filter: none !important; backdrop-filter: none !important; opacity: 1 !important; transform: none !important; }")),
+        ("grayscale text antialiasing", html => AddStyle(html, "* { -webkit-font-smoothing: antialiased !important; }")),
         ("defer + symbols", html => Symbols(BodyScript().Replace(html, m => m.Value.Replace("<script ", "<script defer ", StringComparison.Ordinal)))),
     ];
 
@@ -318,6 +325,20 @@ internal static partial class PortalProbe
         }
 
         Console.Write(sb);
+
+        // Off the main thread: the tiles' software raster (RasterTask on the raster worker) and the GPU process's
+        // software draws of each frame, which is where a frame spends the time between its commit and its presentation.
+        foreach (var kind in new[] { "RasterTask", "Display::DrawAndSwap" })
+        {
+            var spans = events.EnumerateArray()
+                .Where(e => e.GetProperty("name").GetString() == kind && e.TryGetProperty("dur", out _))
+                .Select(e => (Ts: (e.GetProperty("ts").GetDouble() - navStart) / 1000, Dur: e.GetProperty("dur").GetDouble() / 1000))
+                .Where(e => e.Ts is >= 0 and <= 1500)
+                .ToList();
+            if (spans.Count == 0) continue;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Trace: {kind} × {spans.Count}, {spans.Sum(x => x.Dur):F1} ms in all, from {spans.Min(x => x.Ts):F1} to {spans.Max(x => x.Ts + x.Dur):F1} ms; the longest {spans.Max(x => x.Dur):F1} ms"));
+        }
     }
 
     private static string Detail(string name, JsonElement args)
