@@ -10,8 +10,9 @@ namespace EmrPortal.Web.Tests;
 /// preloaded (rel="preload" as="style": fetched, not parsed before the body; the portal's script makes it a stylesheet
 /// after the first frame; a noscript link for pages without script); every asset is linked by its fingerprinted URL;
 /// the scripts the page needs to become interactive (Blazor, MudBlazor, the portal's) are preloaded from the head under
-/// the same URLs the body runs them from, and no script precedes the body. (That the published app serves them compressed and immutable is checked on the publish output:
-/// PublishedAppsSmokeTests; that the first paint looks as with the whole sheet, in a browser: PrerenderTests.)
+/// the same URLs the body runs them from, and no script precedes the body. (That the published app serves them
+/// compressed and immutable is checked on the publish output: PublishedAppsSmokeTests; that the first paint looks as
+/// with the whole sheet, in a browser: PrerenderTests.)
 /// </summary>
 public sealed partial class CriticalPathTests(WebHostFixture factory) : IClassFixture<WebHostFixture>
 {
